@@ -1,0 +1,68 @@
+# relmkt: two commands do all set-up on a fresh machine with Python 3.10-3.13.
+#   make lab    create .venv if needed, install the kit, open JupyterLab on the welcome notebook
+#   make test   create/update .venv with the test tools and run every test
+# Other targets: make notebooks (re-run every notebook in place), make students (regenerate
+# exercise student copies), make datasets (rebuild the synthetic datasets), make bench.
+
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+PIP    := $(PY) -m pip --disable-pip-version-check
+PORT   ?= 8888
+# Run pytest on both cores; each notebook stays on one worker (nbval needs that).
+JOBS   ?= 2
+
+BASE_STAMP := $(VENV)/.relmkt-base
+DEV_STAMP  := $(VENV)/.relmkt-dev
+NOTEBOOKS  := $(sort $(wildcard notebooks/[0-9][0-9]-*.ipynb))
+MASTERS    := $(sort $(wildcard exercises/[0-9][0-9]-*/[0-9][0-9]-*.ipynb))
+NBVAL      := --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg --nbval-cell-timeout=120
+
+.PHONY: lab test test-lib test-notebooks notebooks students datasets bench install install-dev clean help
+
+help:
+	@sed -n '1,7p' Makefile | sed 's/^# \{0,1\}//'
+
+$(PY):
+	@$(PYTHON) -c 'import sys; v = sys.version_info[:2]; sys.exit(0 if (3, 10) <= v <= (3, 13) else "relmkt needs Python 3.10 to 3.13; this is %d.%d. Run: make PYTHON=python3.12 ..." % v)'
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+$(BASE_STAMP): pyproject.toml constraints.txt tools/jupyter/overrides.json | $(PY)
+	$(PIP) install --quiet -c constraints.txt -e .
+	@mkdir -p $(VENV)/share/jupyter/lab/settings
+	cp tools/jupyter/overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
+	@touch $@
+
+$(DEV_STAMP): $(BASE_STAMP)
+	$(PIP) install --quiet -c constraints.txt -e ".[dev]"
+	@touch $@
+
+install: $(BASE_STAMP)
+install-dev: $(DEV_STAMP)
+
+lab: $(BASE_STAMP)
+	$(VENV)/bin/jupyter lab notebooks/00-welcome.ipynb \
+	  --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) --ServerApp.root_dir="$(CURDIR)" \
+	  --ServerApp.open_browser=$(if $(DISPLAY),True,False) \
+	  $(if $(filter 0,$(shell id -u)),--allow-root)
+
+test: $(DEV_STAMP)
+	RELMKT_STRICT_CHECKS=1 MPLBACKEND=Agg $(PY) -m pytest -p no:cacheprovider -n $(JOBS) --dist loadfile \
+	  --doctest-modules relmkt_lib tests $(NBVAL) $(NOTEBOOKS) $(MASTERS)
+
+notebooks: $(DEV_STAMP)
+	RELMKT_STRICT_CHECKS=1 $(PY) tools/run_notebooks.py $(NOTEBOOKS) $(MASTERS)
+	$(PY) -m relmkt_lib.exercises build
+
+students: $(DEV_STAMP)
+	$(PY) -m relmkt_lib.exercises build
+
+datasets: $(DEV_STAMP)
+	for f in datasets/*/make_data.py; do $(PY) $$f || exit 1; done
+
+bench: $(DEV_STAMP)
+	$(PY) benchmarks/bench_summary.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -1,0 +1,266 @@
+"""Tests of relmkt_lib.data: equality with lifetimes, the Fader-Hardie CDNOW summary, bad input."""
+
+from __future__ import annotations
+
+import re
+import warnings
+from importlib.util import find_spec
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from lifetimes.utils import calibration_and_holdout_data, summary_data_from_transaction_data
+
+from relmkt_lib.data import (
+    DataWarning,
+    calibration_holdout_split,
+    summarize_transactions,
+    validate_transactions,
+)
+from relmkt_lib.datasets import load_cdnow
+
+LIFETIMES_DATA = Path(find_spec("lifetimes").submodule_search_locations[0]) / "datasets"
+EXACT = ["frequency", "recency", "T"]
+
+
+def assert_same_summary(ours: pd.DataFrame, theirs: pd.DataFrame) -> None:
+    """Counts and times exactly equal; mean spend equal up to summation rounding."""
+    assert list(ours.columns) == list(theirs.columns)
+    pd.testing.assert_index_equal(ours.index, theirs.index)
+    exact = [c for c in theirs.columns if c.split("_")[0] in EXACT]
+    pd.testing.assert_frame_equal(ours[exact], theirs[exact], check_exact=True)
+    pd.testing.assert_frame_equal(ours, theirs, rtol=1e-12, atol=1e-9)
+
+
+@pytest.fixture(scope="module")
+def cdnow() -> pd.DataFrame:
+    return load_cdnow()
+
+
+# --- equality with lifetimes -------------------------------------------------------------
+
+@pytest.mark.parametrize("freq, multiplier", [("D", 1), ("W", 1), ("D", 7)])
+@pytest.mark.parametrize("include_first", [False, True])
+def test_summary_equals_lifetimes_on_full_cdnow(cdnow, freq, multiplier, include_first):
+    kwargs = dict(freq=freq, freq_multiplier=multiplier, include_first_transaction=include_first)
+    ours = summarize_transactions(cdnow, "customer_id", "date", "amount", **kwargs)
+    theirs = summary_data_from_transaction_data(cdnow, "customer_id", "date", "amount", **kwargs)
+    assert len(ours) == 23_570
+    assert_same_summary(ours, theirs)
+
+
+@pytest.mark.parametrize("freq", ["D", "W"])
+def test_summary_without_amount_and_with_end_date(cdnow, freq):
+    end = "1998-12-31"
+    ours = summarize_transactions(cdnow, "customer_id", "date", observation_end=end, freq=freq)
+    theirs = summary_data_from_transaction_data(cdnow, "customer_id", "date", observation_period_end=end, freq=freq)
+    assert_same_summary(ours, theirs)
+
+
+transaction_logs = st.integers(min_value=1, max_value=60).flatmap(
+    lambda n: st.tuples(
+        st.lists(st.sampled_from(["a", "b", "c", "d", "e"]), min_size=n, max_size=n),
+        st.lists(st.integers(min_value=0, max_value=200), min_size=n, max_size=n),
+        st.lists(st.integers(min_value=0, max_value=50_000), min_size=n, max_size=n),
+    )
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(log=transaction_logs, freq=st.sampled_from(["D", "W"]), extra_days=st.integers(0, 30))
+def test_summary_equals_lifetimes_on_generated_logs(log, freq, extra_days):
+    ids, days, cents = log
+    df = pd.DataFrame({
+        "id": ids,
+        # times of day included: purchases are merged by calendar day or week
+        "when": pd.Timestamp("2024-02-28 09:30") + pd.to_timedelta(days, unit="D")
+        + pd.to_timedelta(np.arange(len(ids)) % 5, unit="h"),
+        "spend": np.asarray(cents) / 100,
+    })
+    end = df["when"].max() + pd.Timedelta(days=extra_days)
+    before = df.copy()
+    ours = summarize_transactions(df, "id", "when", "spend", observation_end=end, freq=freq)
+    theirs = summary_data_from_transaction_data(df, "id", "when", "spend", observation_period_end=end, freq=freq)
+    assert_same_summary(ours, theirs)
+    pd.testing.assert_frame_equal(df, before)  # the caller's table is untouched
+
+
+def test_summary_reproduces_fader_hardie_cdnow_calibration_table():
+    """The 2,357-customer CDNOW sample, weeks as days / 7, calibration to 1997-09-30 (FHL 2005)."""
+    sample = pd.read_csv(LIFETIMES_DATA / "CDNOW_sample.txt", sep=r"\s+", header=None,
+                         names=["master_id", "customer_id", "date", "cds", "amount"], dtype={"date": str})
+    sample["date"] = pd.to_datetime(sample["date"], format="%Y%m%d")
+    published = pd.read_csv(LIFETIMES_DATA / "cdnow_customers_summary_with_transactions.csv", index_col=0)
+    cal = sample[sample["date"] <= "1997-09-30"]
+    ours = summarize_transactions(cal, "customer_id", "date", "amount", observation_end="1997-09-30",
+                                  freq="D", freq_multiplier=7)
+    assert len(ours) == 2_357
+    np.testing.assert_array_equal(ours["frequency"].to_numpy(), published["x"].to_numpy())
+    np.testing.assert_allclose(ours["recency"].to_numpy(), published["t_x"].to_numpy(), atol=0.005 + 1e-9)
+    np.testing.assert_allclose(ours["T"].to_numpy(), published["T"].to_numpy(), atol=0.005 + 1e-9)
+    np.testing.assert_allclose(ours["monetary_value"].to_numpy(), published["zbar"].to_numpy(), atol=0.005 + 1e-9)
+    assert ours["frequency"].sum() == published["x"].sum()
+
+
+@pytest.mark.parametrize("freq, multiplier", [("D", 7), ("W", 1)])
+def test_calibration_holdout_equals_lifetimes(cdnow, freq, multiplier):
+    kwargs = dict(freq=freq, freq_multiplier=multiplier)
+    ours = calibration_holdout_split(cdnow, "customer_id", "date", "1997-09-30", "1998-06-30", "amount", **kwargs)
+    theirs = calibration_and_holdout_data(cdnow, "customer_id", "date", "1997-09-30", "1998-06-30",
+                                          monetary_value_col="amount", **kwargs)
+    assert_same_summary(ours[theirs.columns], theirs)
+    assert ours.attrs["holdout_new_customers"] == 0
+
+
+def test_calibration_holdout_revenue_and_new_customers():
+    log = pd.DataFrame({"id": [1, 1, 1, 1, 2, 3],
+                        "day": pd.to_datetime(["2024-01-01", "2024-01-05", "2024-02-03", "2024-02-03",
+                                               "2024-01-10", "2024-02-01"]),
+                        "spend": [10.0, 20.0, 15.0, 5.0, 8.0, 9.0]})
+    with pytest.warns(DataWarning, match=r"1 customer\(s\) made their first purchase in the holdout"):
+        out = calibration_holdout_split(log, "id", "day", "2024-01-31", "2024-02-29", "spend")
+    assert list(out.index) == [1, 2]
+    assert out.loc[1, "frequency_holdout"] == 1  # two rows on the same day are one period
+    assert out.loc[1, "revenue_holdout"] == 20.0
+    assert out.loc[1, "monetary_value_holdout"] == 10.0  # lifetimes: mean per holdout transaction
+    assert out.loc[2, "revenue_holdout"] == 0.0
+    assert (out["duration_holdout"] == 29).all()
+    assert out.attrs["holdout_new_customers"] == 1
+
+
+def test_calibration_holdout_bad_periods():
+    log = pd.DataFrame({"id": [1, 2], "day": pd.to_datetime(["2024-01-01", "2024-01-05"])})
+    with pytest.raises(ValueError, match="must come after calibration_end"):
+        calibration_holdout_split(log, "id", "day", "2024-01-31", "2024-01-10")
+    with pytest.raises(ValueError, match="no transaction .* falls after calibration_end"):
+        calibration_holdout_split(log, "id", "day", "2024-01-31", "2024-02-10")
+    with pytest.raises(ValueError, match="is on or before calibration_end"):
+        calibration_holdout_split(log, "id", "day", "2023-12-01", "2024-02-10")
+
+
+def test_summary_example_by_hand():
+    log = pd.DataFrame({"id": ["a", "a", "a", "a", "b"],
+                        "day": pd.to_datetime(["2024-01-01", "2024-01-01", "2024-01-08", "2024-01-15", "2024-01-05"]),
+                        "spend": [10.0, 5.0, 30.0, 20.0, 12.0]})
+    out = summarize_transactions(log, "id", "day", "spend", observation_end="2024-01-22")
+    assert out.loc["a"].tolist() == [2.0, 14.0, 21.0, 25.0]  # repeat periods 8th and 15th: (30+20)/2
+    assert out.loc["b"].tolist() == [0.0, 0.0, 17.0, 0.0]
+    weekly = summarize_transactions(log, "id", "day", "spend", observation_end="2024-01-22", freq="W")
+    assert weekly.loc["a"].tolist() == [2.0, 2.0, 3.0, 25.0]
+
+
+# --- bad input ----------------------------------------------------------------------------
+
+@pytest.fixture
+def log() -> pd.DataFrame:
+    return pd.DataFrame({
+        "customer": ["c1", "c1", "c2", "c3", "c3"],
+        "date": ["2024-01-03", "2024-02-10", "2024-01-15", "2024-03-01", "2024-03-20"],
+        "amount": [25.0, 40.0, 12.5, 60.0, 8.0],
+    }, index=[10, 11, 12, 13, 14])
+
+
+def errors(func, *args, **kwargs) -> str:
+    with pytest.raises((ValueError, TypeError)) as info:
+        func(*args, **kwargs)
+    return str(info.value)
+
+
+@pytest.mark.parametrize("func", [validate_transactions, summarize_transactions])
+def test_missing_column_named_with_alternatives(func, log):
+    msg = errors(func, log, "customer", "date", "Amount")
+    assert "'Amount' is missing" in msg and "did you mean 'amount'" in msg
+
+
+def test_not_a_dataframe_and_empty(log):
+    assert "must be a pandas DataFrame" in errors(validate_transactions, log.to_dict(), "customer", "date")
+    assert "empty" in errors(validate_transactions, log.iloc[:0], "customer", "date")
+
+
+def test_unparseable_date_names_column_row_and_fix(log):
+    bad = log.assign(date=["2024-01-03", "2024-02-10", "15/01/2024x", "2024-03-01", "2024-03-20"])
+    msg = errors(summarize_transactions, bad, "customer", "date", "amount")
+    assert "column 'date'" in msg and "row 12" in msg and "15/01/2024x" in msg and "date_format" in msg
+
+
+def test_missing_date(log):
+    bad = log.assign(date=[None, "2024-02-10", "2024-01-15", "2024-03-01", "2024-03-20"])
+    msg = errors(validate_transactions, bad, "customer", "date")
+    assert "have no date" in msg and "row 10" in msg
+
+
+def test_numeric_dates_need_a_format(log):
+    numeric = log.assign(date=[20240103, 20240210, 20240115, 20240301, 20240320])
+    assert "date_format" in errors(validate_transactions, numeric, "customer", "date")
+    out = validate_transactions(numeric, "customer", "date", date_format="%Y%m%d")
+    assert out["date"].iloc[0] == pd.Timestamp("2024-01-03")
+
+
+def test_missing_customer_id_fails_or_is_dropped_and_counted(log):
+    bad = log.assign(customer=["c1", None, "c2", "c3", np.nan])
+    msg = errors(validate_transactions, bad, "customer", "date")
+    assert "column 'customer'" in msg and "2 row(s)" in msg and "row 11" in msg and "drop_missing_ids=True" in msg
+    with pytest.warns(DataWarning, match="dropped 2 row"):
+        out = validate_transactions(bad, "customer", "date", drop_missing_ids=True)
+    assert len(out) == 3 and out.attrs["validation"]["dropped_missing_ids"] == 2
+
+
+@pytest.mark.parametrize("value, problem", [("12,50 $", "are not numbers"), (np.inf, "are infinite"),
+                                            (None, "have no amount"), (True, "are not numbers")])
+def test_bad_amounts(log, value, problem):
+    bad = log.copy()
+    bad["amount"] = bad["amount"].astype(object)
+    bad.loc[13, "amount"] = value
+    msg = errors(summarize_transactions, bad, "customer", "date", "amount")
+    assert "column 'amount'" in msg and problem in msg and "row 13" in msg
+
+
+def test_negative_amounts_fail_or_are_dropped_and_counted(log):
+    bad = log.assign(amount=[25.0, -40.0, 12.5, 60.0, -8.0])
+    msg = errors(summarize_transactions, bad, "customer", "date", "amount")
+    assert "negative" in msg and "row 11" in msg and "drop_returns=True" in msg
+    with pytest.warns(DataWarning, match="dropped 2 row"):
+        out = validate_transactions(bad, "customer", "date", "amount", drop_returns=True)
+    assert out.attrs["validation"] == {"rows_in": 5, "dropped_returns": 2, "rows_out": 3}
+
+
+def test_dates_after_observation_end(log):
+    msg = errors(summarize_transactions, log, "customer", "date", observation_end="2024-03-10")
+    assert "after observation_end 2024-03-10" in msg and "row 14" in msg and "<= '2024-03-10'" in msg
+
+
+def test_duplicates_reported_dropped_or_raised(log):
+    dup = pd.concat([log, log.iloc[[1]]])
+    with pytest.warns(DataWarning, match=r"1 row\(s\) repeat an earlier row"):
+        kept = validate_transactions(dup, "customer", "date", "amount")
+    assert len(kept) == 6 and kept.attrs["validation"]["duplicates"] == 1
+    with pytest.warns(DataWarning, match="dropped 1 row"):
+        assert len(validate_transactions(dup, "customer", "date", "amount", duplicates="drop")) == 5
+    assert "drop_duplicates" in errors(validate_transactions, dup, "customer", "date", "amount", duplicates="raise")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        validate_transactions(dup, "customer", "date", "amount", duplicates="ignore")
+    assert "duplicates must be" in errors(validate_transactions, log, "customer", "date", duplicates="maybe")
+
+
+def test_bad_frequency(log):
+    assert "freq_multiplier=7" in errors(summarize_transactions, log, "customer", "date", freq="M")
+    assert "positive" in errors(summarize_transactions, log, "customer", "date", freq_multiplier=0)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=4)),
+                min_size=1, max_size=8))
+def test_validation_never_modifies_input_and_fails_clearly(amounts):
+    df = pd.DataFrame({"id": list(range(len(amounts))), "date": "2024-01-01", "amount": pd.Series(amounts, dtype=object)})
+    before = df.copy(deep=True)
+    try:
+        out = validate_transactions(df, "id", "date", "amount")
+    except (ValueError, TypeError) as err:
+        assert re.search(r"column 'amount'|column 'date'", str(err)), str(err)
+    else:
+        assert np.isfinite(out["amount"]).all() and (out["amount"] >= 0).all()
+    pd.testing.assert_frame_equal(df, before)
