@@ -19,6 +19,7 @@ __all__ = [
     "check_probability",
     "check_positive",
     "first_bad_row",
+    "plain",
     "require_columns",
 ]
 
@@ -71,7 +72,12 @@ def require_columns(df: pd.DataFrame, columns: Iterable[str | None], name: str =
 def first_bad_row(df: pd.DataFrame, mask: np.ndarray | pd.Series) -> tuple[Any, pd.Series]:
     """Return the index label and the row of the first True in ``mask``."""
     pos = int(np.flatnonzero(np.asarray(mask))[0])
-    return df.index[pos], df.iloc[pos]
+    return plain(df.index[pos]), df.iloc[pos]
+
+
+def plain(value: Any) -> Any:
+    """A numpy scalar as the Python value it holds, so messages read ``12``, not ``np.int64(12)``."""
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def check_probability(value: Any, name: str, *, allow_zero: bool = True, allow_one: bool = True) -> float:

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._checks import check_dataframe, first_bad_row, require_columns
+from ._checks import check_dataframe, first_bad_row, plain, require_columns
 
 __all__ = [
     "DataWarning",
@@ -46,7 +46,7 @@ def _report(message: str) -> None:
 def _fail(column: str, df: pd.DataFrame, mask: Any, problem: str, fix: str) -> None:
     label, row = first_bad_row(df, mask)
     n = int(np.count_nonzero(np.asarray(mask)))
-    value = row[column]
+    value = plain(row[column])
     raise ValueError(
         f"column {column!r}: {n} row(s) {problem}; the first is row {label!r} "
         f"(value {value!r}). {fix}"
@@ -78,13 +78,19 @@ def _parse_amounts(df: pd.DataFrame, amount_col: str) -> pd.Series:
     if raw.isna().any():
         _fail(amount_col, df, raw.isna(), "have no amount",
               "Fill in the missing amounts (0 if nothing was paid) or remove those rows.")
-    if pd.api.types.is_bool_dtype(raw) or not pd.api.types.is_numeric_dtype(raw):
-        values = pd.to_numeric(raw, errors="coerce") if not pd.api.types.is_bool_dtype(raw) else None
-        bad = np.ones(len(raw), dtype=bool) if values is None else values.isna().to_numpy()
-        _fail(amount_col, df, bad, "are not numbers",
-              "Remove currency signs and thousands separators, then convert with "
-              "pandas.to_numeric (use decimal points, not commas).")
-    values = raw.astype("float64")
+    fix = ("Remove currency signs and thousands separators, then convert with pandas.to_numeric "
+           "(use decimal points, not commas).")
+    if pd.api.types.is_bool_dtype(raw):
+        _fail(amount_col, df, np.ones(len(raw), dtype=bool), "are True/False, not amounts", fix)
+    if pd.api.types.is_numeric_dtype(raw):
+        values = raw.astype("float64")
+    else:
+        values = pd.to_numeric(raw, errors="coerce")
+        is_bool = raw.map(lambda v: isinstance(v, (bool, np.bool_))).to_numpy(dtype=bool)
+        bad = values.isna().to_numpy() | is_bool
+        if bad.any():
+            _fail(amount_col, df, bad, "are not numbers", fix)
+        values = values.astype("float64")
     inf = ~np.isfinite(values.to_numpy())
     if inf.any():
         _fail(amount_col, df, inf, "are infinite", "Replace or remove those rows.")
