@@ -48,7 +48,7 @@ lab: $(BASE_STAMP)
 	  $(if $(filter 0,$(shell id -u)),--allow-root)
 
 test: $(DEV_STAMP)
-	RELMKT_STRICT_CHECKS=1 MPLBACKEND=Agg $(PY) -m pytest -p no:cacheprovider -n $(JOBS) --dist loadfile \
+	RELMKT_STRICT_CHECKS=1 $(PY) -m pytest -p no:cacheprovider -n $(JOBS) --dist loadfile \
 	  --doctest-modules relmkt_lib tests $(NBVAL) $(NOTEBOOKS) $(MASTERS)
 
 notebooks: $(DEV_STAMP)

@@ -395,14 +395,15 @@ def calibration_holdout_split(
     ...                     "day": pd.to_datetime(["2024-01-01", "2024-01-05", "2024-02-03",
     ...                                            "2024-01-10", "2024-02-01"]),
     ...                     "spend": [10.0, 20.0, 15.0, 8.0, 9.0]})
-    >>> import warnings; warnings.simplefilter("ignore", DataWarning)
-    >>> calibration_holdout_split(log, "id", "day", "2024-01-31", "2024-02-29", "spend")
-        frequency_cal  recency_cal  T_cal  ...  revenue_holdout  duration_holdout
-    id                                     ...
-    1             1.0          4.0   30.0  ...             15.0              29.0
-    2             0.0          0.0   21.0  ...              0.0              29.0
-    <BLANKLINE>
-    [2 rows x 8 columns]
+    >>> out = calibration_holdout_split(log, "id", "day", "2024-01-31", "2024-02-29", "spend")
+    >>> out[["frequency_cal", "T_cal", "frequency_holdout", "revenue_holdout",
+    ...      "duration_holdout"]]  # doctest: +NORMALIZE_WHITESPACE
+        frequency_cal  T_cal  frequency_holdout  revenue_holdout  duration_holdout
+    id
+    1             1.0   30.0                1.0             15.0              29.0
+    2             0.0   21.0                0.0              0.0              29.0
+    >>> out.attrs["holdout_new_customers"]  # customer 3 first bought in the holdout
+    1
     """
     _check_freq(freq, freq_multiplier)
     cal_end = pd.Timestamp(calibration_end)

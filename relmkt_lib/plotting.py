@@ -77,8 +77,10 @@ def plot_purchase_histogram(
 
     Examples
     --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
     >>> s = pd.DataFrame({"frequency": [0, 0, 1, 3, 12]})
-    >>> plot_purchase_histogram(s, max_value=5).get_ylabel()
+    >>> plot_purchase_histogram(s, max_value=5, ax=ax).get_ylabel()
     'Share of customers (%)'
     """
     check_dataframe(summary, "summary")
@@ -126,8 +128,10 @@ def plot_activity_over_time(
 
     Examples
     --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
     >>> t = pd.DataFrame({"date": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-02-01"])})
-    >>> plot_activity_over_time(t, freq="MS").get_ylabel()
+    >>> plot_activity_over_time(t, freq="MS", ax=ax).get_ylabel()
     'Transactions per month'
     """
     check_dataframe(transactions, "transactions")
@@ -145,6 +149,9 @@ def plot_activity_over_time(
     series = series.reindex(full.to_timestamp(), fill_value=0)
     per = "week" if freq == "W" else "month"
     ax = _axes(ax)
+    from matplotlib.ticker import StrMethodFormatter
+
     ax.plot(series.index, series.to_numpy(), **kwargs)
+    ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
     ax.set(xlabel="Date", ylabel=f"{'Revenue ($)' if amount_col else 'Transactions'} per {per}")
     return ax

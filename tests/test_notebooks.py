@@ -1,0 +1,65 @@
+"""Structure of the notebooks (their outputs are checked by nbval in `make test`)."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHAPTERS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+MASTERS = sorted((ROOT / "exercises").glob("[0-9][0-9]-*/[0-9][0-9]-*.ipynb"))
+COMMITTED = CHAPTERS + MASTERS
+
+
+def test_there_are_notebooks():
+    assert (ROOT / "notebooks" / "00-welcome.ipynb") in CHAPTERS
+
+
+def test_chapter_map_and_navigation_are_up_to_date():
+    out = subprocess.run([sys.executable, str(ROOT / "tools" / "chapter_map.py"), "--check"],
+                         capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_every_chapter_is_listed_in_the_welcome_map():
+    nb = json.loads((ROOT / "notebooks" / "00-welcome.ipynb").read_text())
+    cell = next(c for c in nb["cells"] if "chapter-map" in c["metadata"].get("tags", []))
+    text = "".join(cell["source"])
+    for path in CHAPTERS:
+        assert f"]({path.name})" in text, f"{path.name} is missing from the chapter map"
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_chapter_skeleton(path):
+    assert re.match(r"^\d\d-[a-z0-9]+(-[a-z0-9]+)*\.ipynb$", path.name)
+    nb = json.loads(path.read_text())
+    cells = nb["cells"]
+    assert cells[0]["cell_type"] == "markdown" and "".join(cells[0]["source"]).startswith(f"# {path.name[:2]} ")
+    text = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+    for heading in ("## Learning objectives", "## Your turn", "## Recap", "## References"):
+        assert heading in text, f"{path.name} lacks the section {heading!r}"
+    code = [c for c in cells if c["cell_type"] == "code"]
+    assert "import" in "".join(code[0]["source"]), "the first code cell is the imports cell"
+
+
+@pytest.mark.parametrize("path", COMMITTED, ids=lambda p: str(p.relative_to(ROOT)))
+def test_committed_with_outputs_in_order_and_small(path):
+    nb = json.loads(path.read_text())
+    code = [c for c in nb["cells"] if c["cell_type"] == "code" and "".join(c["source"]).strip()]
+    counts = [c["execution_count"] for c in code]
+    assert None not in counts, f"{path.name}: some code cells were never run (make notebooks)"
+    assert counts == list(range(1, len(code) + 1)), f"{path.name}: not run top to bottom in one go"
+    for c in code:
+        for o in c["outputs"]:
+            assert o["output_type"] != "error", f"{path.name}: a stored output is an error"
+    assert path.stat().st_size < 1_500_000, f"{path.name} is over 1.5 MB: keep outputs small"
+
+
+def test_no_stray_notebooks():
+    tracked = subprocess.run(["git", "ls-files", "*.ipynb"], cwd=ROOT, capture_output=True, text=True).stdout.split()
+    assert not [t for t in tracked if "Untitled" in t or ".ipynb_checkpoints" in t]
