@@ -42,7 +42,7 @@ install: $(BASE_STAMP)
 install-dev: $(DEV_STAMP)
 
 lab: $(BASE_STAMP)
-	$(VENV)/bin/jupyter lab notebooks/00-welcome.ipynb \
+	$(VENV)/bin/jupyter lab --LabApp.default_url=/lab/tree/notebooks/00-welcome.ipynb \
 	  --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) --ServerApp.root_dir="$(CURDIR)" \
 	  --ServerApp.open_browser=$(if $(DISPLAY),True,False) \
 	  $(if $(filter 0,$(shell id -u)),--allow-root)
@@ -62,6 +62,7 @@ datasets: $(DEV_STAMP)
 	for f in datasets/*/make_data.py; do $(PY) $$f || exit 1; done
 
 bench: $(DEV_STAMP)
+	$(PY) benchmarks/bench_import.py
 	$(PY) benchmarks/bench_summary.py
 
 clean:

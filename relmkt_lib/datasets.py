@@ -37,6 +37,7 @@ __all__ = [
     "load_subscriptions",
     "load_subscription_cohorts",
     "write_tables",
+    "rebuild",
 ]
 
 #: Per table: date columns and nullable integer columns.
@@ -315,3 +316,48 @@ def write_tables(tables: Mapping[str, pd.DataFrame], out_dir: str | os.PathLike,
         frame.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
         written.append(path)
     return written
+
+
+#: The synthetic datasets: builder and seed in relmkt_lib.simulate, and the columns written
+#: with more than 2 decimals (the others are money or rates).
+_SYNTHETIC = {
+    "boreal": ("build_boreal", "BOREAL_SEED", {"lambda_week": 5, "mu_week": 5}),
+    "subscriptions": ("build_subscriptions", "SUBSCRIPTIONS_SEED", {"data_usage_gb": 1, "theta0": 5, "theta": 5}),
+}
+
+
+def rebuild(name: str, out_dir: str | os.PathLike | None = None) -> list[Path]:
+    """Regenerate a synthetic dataset's CSV files from its builder and seed.
+
+    This is what ``python datasets/NAME/make_data.py`` runs. The files come out byte for
+    byte the same with the pinned numpy and pandas versions.
+
+    Parameters
+    ----------
+    name : {"boreal", "subscriptions"}
+    out_dir : folder, optional
+        Where to write (default: the dataset's own folder).
+
+    Returns
+    -------
+    list of Path
+        The files written.
+    """
+    if name not in _SYNTHETIC:
+        raise ValueError(f"unknown dataset {name!r}; the synthetic datasets are {sorted(_SYNTHETIC)}")
+    from . import simulate
+
+    builder, seed, decimals = _SYNTHETIC[name]
+    tables = getattr(simulate, builder)(rng=getattr(simulate, seed))
+    return write_tables(tables, data_dir() / name if out_dir is None else out_dir, decimals)
+
+
+def _rebuild_cli(name: str, argv: list[str] | None = None) -> None:
+    """Command line of ``datasets/NAME/make_data.py``: ``[--out DIR]``."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=f"Rebuild the {name} dataset's CSV files.")
+    parser.add_argument("--out", type=Path, default=None, help="output folder (default: the dataset's folder)")
+    args = parser.parse_args(argv)
+    for path in rebuild(name, args.out):
+        print(f"{path}: {path.stat().st_size:,} bytes")

@@ -62,7 +62,7 @@ def test_summary_without_amount_and_with_end_date(cdnow, freq):
 
 transaction_logs = st.integers(min_value=1, max_value=60).flatmap(
     lambda n: st.tuples(
-        st.lists(st.sampled_from(["a", "b", "c", "d", "e"]), min_size=n, max_size=n),
+        st.lists(st.sampled_from(["a", "B", "C10", "C9", "é", "Zoé"]), min_size=n, max_size=n),
         st.lists(st.integers(min_value=0, max_value=200), min_size=n, max_size=n),
         st.lists(st.integers(min_value=0, max_value=50_000), min_size=n, max_size=n),
     )

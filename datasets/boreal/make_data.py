@@ -4,33 +4,16 @@
     python datasets/boreal/make_data.py --out DIR  # write them elsewhere (to compare)
 
 The files are byte-for-byte reproducible with the kit's pinned numpy and pandas versions.
-Update them deliberately, in their own commit.
+Update them deliberately, in their own commit. The builder, seed and true parameters are in
+relmkt_lib/simulate.py; the writing is relmkt_lib.datasets.rebuild("boreal").
 """
 
-from __future__ import annotations
-
-import argparse
 import sys
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parents[1]))  # use this clone's relmkt_lib
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # use this clone's relmkt_lib
 
-from relmkt_lib.datasets import write_tables  # noqa: E402
-from relmkt_lib.simulate import BOREAL_SEED, build_boreal  # noqa: E402
-
-#: Columns written with more than 2 decimals (the others are money or rates: 2 decimals).
-DECIMALS = {"lambda_week": 5, "mu_week": 5}
-
-
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=HERE, help="output folder (default: this folder)")
-    args = parser.parse_args(argv)
-    tables = build_boreal(rng=BOREAL_SEED)
-    for path in write_tables(tables, args.out, DECIMALS):
-        print(f"{path}: {path.stat().st_size:,} bytes")
-
+from relmkt_lib.datasets import _rebuild_cli  # noqa: E402
 
 if __name__ == "__main__":
-    main()
+    _rebuild_cli("boreal")
