@@ -52,6 +52,7 @@ test: $(DEV_STAMP)
 	  --doctest-modules relmkt_lib tests $(NBVAL) $(NOTEBOOKS) $(MASTERS)
 
 notebooks: $(DEV_STAMP)
+	$(PY) tools/chapter_map.py
 	RELMKT_STRICT_CHECKS=1 $(PY) tools/run_notebooks.py $(NOTEBOOKS) $(MASTERS)
 	$(PY) -m relmkt_lib.exercises build
 
