@@ -18,6 +18,9 @@ _SUBMODULES = (
     "data",
     "datasets",
     "simulate",
+    "metrics",
+    "rfm",
+    "cohorts",
     "plotting",
     "exercises",
 )

@@ -14,14 +14,26 @@ import numpy as np
 import pandas as pd
 
 from ._checks import check_dataframe, require_columns
+from ._plot_cohorts import *  # noqa: F401,F403
+from ._plot_cohorts import __all__ as _cohorts_all
+from ._plot_metrics import *  # noqa: F401,F403
+from ._plot_metrics import __all__ as _metrics_all
+from ._plot_rfm import *  # noqa: F401,F403
+from ._plot_rfm import __all__ as _rfm_all
+from ._plotbase import get_axes as _axes
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
 
+# Each domain's plots live in a private module (_plot_<domain>.py) and are re-exported here,
+# so learners find every plot as relmkt_lib.plotting.plot_*.
 __all__ = [
     "use_style",
     "plot_purchase_histogram",
     "plot_activity_over_time",
+    *_metrics_all,
+    *_rfm_all,
+    *_cohorts_all,
 ]
 
 STYLE_FILE = "relmkt.mplstyle"
@@ -43,12 +55,6 @@ def use_style() -> None:
     import matplotlib.pyplot as plt
 
     plt.style.use(str(files("relmkt_lib") / STYLE_FILE))
-
-
-def _axes(ax: Axes | None) -> Axes:
-    import matplotlib.pyplot as plt
-
-    return ax if ax is not None else plt.gca()
 
 
 def plot_purchase_histogram(
@@ -152,6 +158,6 @@ def plot_activity_over_time(
     from matplotlib.ticker import StrMethodFormatter
 
     ax.plot(series.index, series.to_numpy(), **kwargs)
-    ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
+    ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))  # revenue label says ($)
     ax.set(xlabel="Date", ylabel=f"{'Revenue ($)' if amount_col else 'Transactions'} per {per}")
     return ax
