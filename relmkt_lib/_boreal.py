@@ -193,11 +193,12 @@ def _simulate(rng: np.random.Generator, cu: pd.DataFrame):
     member, enrol = np.zeros(n, bool), np.full(n, -1)
     balance, last_earn = np.zeros(n, np.int64), np.full(n, -1)
     tx, contacts, points = [], [], []
+    welcome = BOREAL_CAMPAIGNS[3]
     by_start: dict[int, list[_Campaign]] = {}
     for c in BOREAL_CAMPAIGNS[1:]:
-        if c.objective != "acquisition":
+        # the welcome sequence runs every day of its window (below), not once at its start
+        if c.objective != "acquisition" and c is not welcome:
             by_start.setdefault(_day(c.start_date), []).append(c)
-    welcome = BOREAL_CAMPAIGNS[3]
     w_first, w_last = _day(welcome.start_date), _day(welcome.end_date)
     season = _SEASON[(START + np.arange(N_DAYS)).astype("datetime64[M]").astype(np.int64) % 12]
     weekday = _WEEKDAY[(np.arange(N_DAYS) + 6) % 7]  # 2023-01-01 was a Sunday
