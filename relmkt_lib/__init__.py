@@ -21,6 +21,10 @@ _SUBMODULES = (
     "metrics",
     "rfm",
     "cohorts",
+    "clv",
+    "migration",
+    "contractual",
+    "btyd",
     "plotting",
     "exercises",
 )

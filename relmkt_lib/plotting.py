@@ -14,10 +14,18 @@ import numpy as np
 import pandas as pd
 
 from ._checks import check_dataframe, require_columns
+from ._plot_btyd import *  # noqa: F401,F403
+from ._plot_btyd import __all__ as _btyd_all
+from ._plot_clv import *  # noqa: F401,F403
+from ._plot_clv import __all__ as _clv_all
 from ._plot_cohorts import *  # noqa: F401,F403
 from ._plot_cohorts import __all__ as _cohorts_all
+from ._plot_contractual import *  # noqa: F401,F403
+from ._plot_contractual import __all__ as _contractual_all
 from ._plot_metrics import *  # noqa: F401,F403
 from ._plot_metrics import __all__ as _metrics_all
+from ._plot_migration import *  # noqa: F401,F403
+from ._plot_migration import __all__ as _migration_all
 from ._plot_rfm import *  # noqa: F401,F403
 from ._plot_rfm import __all__ as _rfm_all
 from ._plotbase import get_axes as _axes
@@ -34,6 +42,10 @@ __all__ = [
     *_metrics_all,
     *_rfm_all,
     *_cohorts_all,
+    *_clv_all,
+    *_migration_all,
+    *_contractual_all,
+    *_btyd_all,
 ]
 
 STYLE_FILE = "relmkt.mplstyle"

@@ -1,0 +1,5 @@
+"""Plots of the `migration` module, re-exported by `relmkt_lib.plotting`."""
+
+from __future__ import annotations
+
+__all__: list[str] = []
