@@ -1,0 +1,184 @@
+"""Diagnostics of BTYD models (re-exported by :mod:`relmkt_lib.btyd`), pandas-3 safe.
+
+Calibration vs holdout by calibration frequency, numeric holdout metrics (MAE, RMSE, total
+error, error by decile of the prediction), weekly and cumulative tracking of repeat
+transactions, frequency-recency matrices of expected purchases or P(alive).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ._checks import check_dataframe, check_positive, require_columns
+
+__all__ = ["holdout_by_frequency", "holdout_metrics", "holdout_error_by_decile", "tracking_table",
+           "frequency_recency_matrix"]
+
+_SPLIT_COLS = ["frequency_cal", "recency_cal", "T_cal", "frequency_holdout", "duration_holdout"]
+
+
+def _check_model(model: Any) -> None:
+    if not hasattr(model, "conditional_expected_number_of_purchases_up_to_time") or not hasattr(model, "params_"):
+        raise TypeError(f"model must be a fitted BG/NBD or Pareto/NBD model (fit_bgnbd, fit_pareto_nbd), "
+                        f"not {type(model).__name__}")
+
+
+def _predict_holdout(model: Any, split: pd.DataFrame) -> pd.DataFrame:
+    _check_model(model)
+    check_dataframe(split, "split")
+    require_columns(split, _SPLIT_COLS, "split")
+    dur = split["duration_holdout"].to_numpy(dtype="float64")
+    with np.errstate(all="ignore"):
+        pred = model.conditional_expected_number_of_purchases_up_to_time(
+            dur, *(split[c].to_numpy(dtype="float64") for c in ("frequency_cal", "recency_cal", "T_cal")))
+    return pd.DataFrame({"frequency_cal": split["frequency_cal"].to_numpy(dtype="float64"),
+                         "actual": split["frequency_holdout"].to_numpy(dtype="float64"),
+                         "predicted": np.asarray(pred, dtype="float64")}, index=split.index)
+
+
+def holdout_by_frequency(model: Any, split: pd.DataFrame, *, max_frequency: int = 7) -> pd.DataFrame:
+    """Mean actual and predicted holdout purchases by number of calibration repeat purchases.
+
+    ``split`` is a :func:`relmkt_lib.data.calibration_holdout_split` table; customers with
+    ``max_frequency`` or more calibration purchases are pooled in the last row.
+
+    Examples
+    --------
+    >>> from relmkt_lib import btyd
+    >>> split = btyd.cdnow_sample_split()
+    >>> bg = btyd.fit_bgnbd(split.rename(columns=lambda c: c.removesuffix("_cal")))
+    >>> holdout_by_frequency(bg, split).round(2).head(3)  # doctest: +NORMALIZE_WHITESPACE
+                           customers  actual  predicted
+    calibration_purchases
+    0                           1411    0.24       0.23
+    1                            439    0.70       0.52
+    2                            214    1.39       1.04
+    """
+    if int(max_frequency) < 1:
+        raise ValueError(f"max_frequency must be at least 1, got {max_frequency!r}")
+    p = _predict_holdout(model, split)
+    bucket = np.minimum(p["frequency_cal"], max_frequency).astype(int)
+    out = p.groupby(bucket).agg(customers=("actual", "size"), actual=("actual", "mean"),
+                                predicted=("predicted", "mean"))
+    out.index = pd.Index([f"{i}+" if i == max_frequency else str(i) for i in out.index],
+                         name="calibration_purchases")
+    return out
+
+
+def holdout_metrics(model: Any, split: pd.DataFrame) -> pd.Series:
+    """Holdout accuracy: totals, total error (%), MAE and RMSE of purchases per customer.
+
+    ``total_error_pct`` = 100 * (predicted - actual) / actual over the whole cohort.
+    """
+    p = _predict_holdout(model, split)
+    err = p["predicted"] - p["actual"]
+    actual, predicted = p["actual"].sum(), p["predicted"].sum()
+    return pd.Series({"customers": float(len(p)), "actual_total": actual, "predicted_total": predicted,
+                      "total_error_pct": 100 * (predicted - actual) / actual if actual else np.nan,
+                      "mae": float(np.abs(err).mean()), "rmse": float(np.sqrt((err ** 2).mean()))},
+                     name="holdout")
+
+
+def holdout_error_by_decile(model: Any, split: pd.DataFrame, *, groups: int = 10) -> pd.DataFrame:
+    """Mean predicted and actual holdout purchases by decile of predicted purchases (10 = highest).
+
+    Ties are broken by rank order, so every group has the same size (within one customer).
+    """
+    if int(groups) < 2:
+        raise ValueError(f"groups must be at least 2, got {groups!r}")
+    p = _predict_holdout(model, split)
+    rank = p["predicted"].rank(method="first").to_numpy()
+    decile = np.ceil(rank * int(groups) / len(p)).astype(int)
+    out = p.groupby(decile).agg(customers=("actual", "size"), predicted=("predicted", "mean"),
+                                actual=("actual", "mean"))
+    out["error"] = out["predicted"] - out["actual"]
+    out["error_pct"] = 100 * out["error"] / out["actual"].where(out["actual"] > 0)
+    out.index.name = "decile"
+    return out
+
+
+def tracking_table(model: Any, transactions: pd.DataFrame, customer_col: str, date_col: str, *,
+                   calibration_end: Any, observation_end: Any, days_per_period: float = 7) -> pd.DataFrame:
+    """Weekly expected vs actual repeat transactions of a cohort, and their cumulative sums.
+
+    Purchases on the same day are merged and each customer's first day is the trial, not a
+    repeat. The expected count adds up, over customers, the model's E[X(t)] for a new customer
+    at the age t each customer has reached (vectorised by day of first purchase). Periods are
+    ``days_per_period`` days long from the cohort's first purchase; the last may be partial.
+
+    Returns
+    -------
+    DataFrame
+        One row per period: ``start`` (date), ``actual``, ``expected``, ``actual_cum``,
+        ``expected_cum`` and ``holdout`` (True after ``calibration_end``).
+    """
+    _check_model(model)
+    check_dataframe(transactions, "transactions")
+    require_columns(transactions, [customer_col, date_col], "transactions")
+    if not pd.api.types.is_datetime64_any_dtype(transactions[date_col]):
+        raise ValueError(f"column {date_col!r} must hold dates (datetime64); convert it with pandas.to_datetime")
+    step = check_positive(days_per_period, "days_per_period")
+    cal_end, obs_end = pd.Timestamp(calibration_end), pd.Timestamp(observation_end)
+    if obs_end <= cal_end:
+        raise ValueError("observation_end must come after calibration_end")
+    log = pd.DataFrame({"c": transactions[customer_col].to_numpy(),
+                        "d": transactions[date_col].dt.normalize().to_numpy()})
+    log = log[log["d"] <= obs_end].drop_duplicates()
+    first = log.groupby("c")["d"].transform("min")
+    log = log[first <= cal_end]
+    first = first[first <= cal_end]
+    origin = first.min()
+    day = ((log["d"] - origin).dt.days).to_numpy()
+    repeat = (log["d"] != first).to_numpy()
+    n_days = (obs_end - origin).days + 1
+    n_per = int(np.ceil(n_days / step))
+    actual = np.bincount((day[repeat] // step).astype(int), minlength=n_per)[:n_per]
+
+    births = log.groupby("c")["d"].min()
+    b_days, counts = np.unique((births - origin).dt.days.to_numpy(), return_counts=True)
+    ends = np.minimum((np.arange(n_per) + 1) * step - 1, n_days - 1)  # last day of each period
+    age = np.clip((ends[None, :] - b_days[:, None]) / step, 0, None)
+    cum = np.zeros_like(age)
+    pos = age > 0
+    with np.errstate(all="ignore"):
+        cum[pos] = model.expected_number_of_purchases_up_to_time(age[pos])
+    expected_cum = counts @ cum
+    out = pd.DataFrame({"start": origin + pd.to_timedelta(np.arange(n_per) * step, unit="D"),
+                        "actual": actual.astype(float), "expected": np.diff(expected_cum, prepend=0.0)})
+    out["actual_cum"] = out["actual"].cumsum()
+    out["expected_cum"] = expected_cum
+    out["holdout"] = (out["start"] > cal_end).to_numpy()
+    out.index = pd.RangeIndex(1, n_per + 1, name="period")
+    return out
+
+
+def frequency_recency_matrix(model: Any, T: float, *, max_frequency: int | None = None,
+                             max_recency: int | None = None, kind: str = "expected",
+                             horizon: float = 1.0) -> pd.DataFrame:
+    """Expected purchases in the next ``horizon`` (kind="expected") or P(alive) (kind="p_alive")
+    for every whole frequency 0..max_frequency and recency 0..max_recency, at age ``T``.
+
+    Impossible cells (frequency 0 with recency > 0) are NaN.
+    """
+    _check_model(model)
+    T = check_positive(T, "T")
+    if kind not in ("expected", "p_alive"):
+        raise ValueError(f"kind must be 'expected' or 'p_alive', not {kind!r}")
+    max_f = int(model.data["frequency"].max()) if max_frequency is None else int(max_frequency)
+    max_r = int(np.floor(T)) if max_recency is None else int(max_recency)
+    if max_r > T:
+        raise ValueError(f"max_recency ({max_r}) cannot exceed T ({T})")
+    f, r = np.meshgrid(np.arange(max_f + 1.0), np.arange(max_r + 1.0), indexing="ij")
+    with np.errstate(all="ignore"):
+        if kind == "p_alive":
+            v = model.conditional_probability_alive(f.ravel(), r.ravel(), np.full(f.size, T))
+        else:
+            v = model.conditional_expected_number_of_purchases_up_to_time(
+                check_positive(horizon, "horizon"), f.ravel(), r.ravel(), np.full(f.size, T))
+    v = np.asarray(v, dtype="float64").reshape(f.shape)
+    v[(f == 0) & (r > 0)] = np.nan
+    return pd.DataFrame(v, index=pd.Index(range(max_f + 1), name="frequency"),
+                        columns=pd.Index(range(max_r + 1), name="recency"))

@@ -1,0 +1,551 @@
+"""The loyalty ladder: customer states, Markov migration between them, and its lifetime value.
+
+Relationship marketing wants customers to climb a ladder: prospect, first-time customer,
+occasional, regular, ambassador (Christopher, Payne & Ballantyne 1991). :func:`assign_states`
+puts each customer on a rung in each period from the purchase log, with thresholds held in a
+:class:`LadderRules`; :func:`transition_matrix` estimates the probabilities of moving between
+rungs from one period to the next; :func:`project_states` and :func:`steady_state` say where the
+customer base ends up if nothing changes; :func:`markov_clv` values each rung with the
+customer-migration model of Pfeifer & Carraway (2000), and :func:`simulate_paths` checks it by
+simulation.
+
+Conventions: periods are calendar periods (``freq`` "Q" quarters, "6M" half-years, "Y" years);
+the rules look only at purchases up to the end of the period (never ahead); the log must start
+when the firm started recording purchases; the last period should be complete.
+
+References
+----------
+Pfeifer, P. E., & Carraway, R. L. (2000). Modeling customer relationships as Markov chains.
+*Journal of Interactive Marketing*, 14(2), 43-55.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ._checks import as_rng, check_dataframe, check_positive, plain, require_columns
+from .data import validate_transactions
+
+__all__ = [
+    "STATES",
+    "LadderRules",
+    "assign_states",
+    "transition_counts",
+    "transition_matrix",
+    "project_states",
+    "steady_state",
+    "state_rewards",
+    "markov_clv",
+    "simulate_paths",
+    "pfeifer_carraway_example",
+]
+
+#: The rungs of the ladder, bottom to top, then ``lapsed``.
+STATES = ("prospect", "first-time", "occasional", "regular", "ambassador", "lapsed")
+
+
+@dataclass(frozen=True)
+class LadderRules:
+    """Thresholds that put a customer on a rung in a period (all counts are purchases).
+
+    In each period, looking back over the last ``window`` periods (the current one included):
+
+    - **lapsed**: no purchase in the last ``lapsed_after`` periods;
+    - **first-time**: all purchases so far fall in one period (no repeat period yet);
+    - **ambassador**: at least ``ambassador_min_purchases`` in the window and a tenure of at
+      least ``ambassador_min_tenure`` periods since the first purchase;
+    - **regular**: at least ``regular_min_purchases`` in the window;
+    - **occasional**: every other customer (a repeat buyer, buying less often).
+
+    Examples
+    --------
+    >>> LadderRules(regular_min_purchases=2).regular_min_purchases
+    2
+    >>> LadderRules(regular_min_purchases=9)
+    Traceback (most recent call last):
+    ...
+    ValueError: regular_min_purchases (9) must be at most ambassador_min_purchases (8)...
+    """
+
+    window: int = 4
+    regular_min_purchases: int = 3
+    ambassador_min_purchases: int = 8
+    ambassador_min_tenure: int = 4
+    lapsed_after: int = 3
+
+    def __post_init__(self) -> None:
+        for name in ("window", "regular_min_purchases", "ambassador_min_purchases", "lapsed_after"):
+            value = getattr(self, name)
+            if not isinstance(value, (int, np.integer)) or value < 1:
+                raise ValueError(f"{name} must be a whole number >= 1, got {value!r}")
+        if not isinstance(self.ambassador_min_tenure, (int, np.integer)) or self.ambassador_min_tenure < 0:
+            raise ValueError(f"ambassador_min_tenure must be a whole number >= 0, got {self.ambassador_min_tenure!r}")
+        if self.regular_min_purchases > self.ambassador_min_purchases:
+            raise ValueError(
+                f"regular_min_purchases ({self.regular_min_purchases}) must be at most "
+                f"ambassador_min_purchases ({self.ambassador_min_purchases}): the ladder goes up"
+            )
+
+
+def _periods(dates: pd.Series, freq: str) -> pd.Series:
+    if freq not in ("Q", "6M", "Y"):
+        raise ValueError(f"freq must be 'Q' (quarters), '6M' (half-years) or 'Y' (years), not {freq!r}")
+    if freq == "6M":  # half-years as "2024H1" labels, ordered like periods
+        return dates.dt.year.astype(str) + np.where(dates.dt.month <= 6, "H1", "H2")
+    return dates.dt.to_period(freq).astype(str)
+
+
+def _all_periods(first: str, last: str, freq: str) -> list[str]:
+    if freq == "6M":
+        years = range(int(first[:4]), int(last[:4]) + 1)
+        labels = [f"{y}H{h}" for y in years for h in (1, 2)]
+        return [p for p in labels if first <= p <= last]
+    return [str(p) for p in pd.period_range(first, last, freq=freq)]
+
+
+def assign_states(
+    transactions: pd.DataFrame,
+    customer_col: str = "customer_id",
+    date_col: str = "date",
+    amount_col: str | None = None,
+    *,
+    freq: str = "Q",
+    rules: LadderRules | None = None,
+    customers: pd.DataFrame | None = None,
+    prospect_col: str | None = None,
+) -> pd.DataFrame:
+    """Each customer's rung of the loyalty ladder in each period, from the purchase log.
+
+    A customer enters the table in the period of their first purchase (or of their prospect
+    date, if ``customers`` and ``prospect_col`` give one: they are **prospects** until they
+    buy) and stays until the last period of the log. See :class:`LadderRules` for the rungs.
+    Without a prospect date the state "prospect" never appears: a purchase log cannot see
+    people who have not bought.
+
+    Parameters
+    ----------
+    transactions : DataFrame
+        One row per purchase; checked by :func:`relmkt_lib.data.validate_transactions`. Not modified.
+    customer_col, date_col : str
+        Customer id and purchase date columns.
+    amount_col : str, optional
+        Amount column; if given, the result has each customer's ``revenue`` in each period.
+    freq : {"Q", "6M", "Y"}, default "Q"
+        Period length: quarters, half-years or years.
+    rules : LadderRules, optional
+        Thresholds (counted in periods of ``freq``); default ``LadderRules()``.
+    customers : DataFrame, optional
+        Customer table with ``customer_col`` and ``prospect_col`` (the date each became a known
+        prospect, for example a newsletter sign-up). Not modified.
+    prospect_col : str, optional
+        Date column of ``customers``; needed with ``customers``.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``customer_col``, ``period`` (text labels such as "2024Q3" or "2024H1"),
+        ``state`` (ordered categorical, :data:`STATES`), ``purchases`` (and ``revenue``).
+
+    Examples
+    --------
+    >>> log = pd.DataFrame({"id": [1, 1, 1, 2], "date": pd.to_datetime(
+    ...     ["2024-01-05", "2024-04-02", "2024-05-09", "2024-02-01"])})
+    >>> rules = LadderRules(window=2, regular_min_purchases=2, ambassador_min_purchases=5,
+    ...                     ambassador_min_tenure=2, lapsed_after=2)
+    >>> s = assign_states(log, "id", "date", rules=rules)
+    >>> s.pivot(index="id", columns="period", values="state")  # doctest: +NORMALIZE_WHITESPACE
+    period      2024Q1   2024Q2
+    id
+    1       first-time  regular
+    2       first-time  first-time
+    """
+    rules = LadderRules() if rules is None else rules
+    if not isinstance(rules, LadderRules):
+        raise TypeError(f"rules must be a LadderRules, not {type(rules).__name__}")
+    log = validate_transactions(transactions, customer_col, date_col, amount_col, duplicates="ignore")
+    log["_period"] = _periods(log[date_col], freq)
+    first_p, last_p = log["_period"].min(), log["_period"].max()
+    prospects = None
+    if customers is not None or prospect_col is not None:
+        if customers is None or prospect_col is None:
+            raise ValueError("pass both customers and prospect_col (the date each became a prospect), or neither")
+        check_dataframe(customers, "customers")
+        require_columns(customers, [customer_col, prospect_col], "customers")
+        dates = pd.to_datetime(customers[prospect_col], errors="coerce")
+        bad = dates.isna() & customers[prospect_col].notna()
+        if bad.any():
+            raise ValueError(f"column {prospect_col!r} of customers: value {customers[prospect_col][bad].iloc[0]!r} "
+                             "is not a date; fix it or leave the cell empty for customers with no prospect date")
+        prospects = pd.Series(_periods(dates[dates.notna()], freq).to_numpy(),
+                              index=customers.loc[dates.notna(), customer_col].to_numpy())
+        first_p = min(first_p, prospects.min()) if len(prospects) else first_p
+    labels = _all_periods(first_p, last_p, freq)
+    ids = pd.Index(log[customer_col].unique())
+    if prospects is not None:
+        ids = ids.union(pd.Index(prospects.index))
+    counts = (log.groupby([customer_col, "_period"]).size().unstack(fill_value=0)
+              .reindex(index=ids, columns=labels, fill_value=0))
+    c = counts.to_numpy()
+    n, T = c.shape
+    t = np.arange(T)
+    cum = np.cumsum(c, axis=1)
+    active_periods = np.cumsum(c > 0, axis=1)
+    padded = np.concatenate([np.zeros((n, 1), dtype=cum.dtype), cum], axis=1)
+    lag = np.maximum(t + 1 - rules.window, 0)
+    in_window = cum - padded[:, lag]
+    last_buy = np.maximum.accumulate(np.where(c > 0, t, -10**6), axis=1)
+    has_bought = cum > 0
+    first = np.where(has_bought.any(axis=1), has_bought.argmax(axis=1), T)
+    tenure = t - first[:, None]
+    state = np.select(
+        [~has_bought,
+         t - last_buy >= rules.lapsed_after,
+         active_periods == 1,
+         (in_window >= rules.ambassador_min_purchases) & (tenure >= rules.ambassador_min_tenure),
+         in_window >= rules.regular_min_purchases],
+        ["prospect", "lapsed", "first-time", "ambassador", "regular"], default="occasional")
+    start = first.copy()
+    if prospects is not None:
+        pos = {p: i for i, p in enumerate(labels)}
+        known = prospects.reindex(ids)
+        p_start = np.array([pos.get(p, T) if isinstance(p, str) else T for p in known])
+        start = np.minimum(start, np.minimum(p_start, T))
+    keep = t >= start[:, None]
+    rows, cols = np.nonzero(keep)
+    out = pd.DataFrame({
+        customer_col: ids.to_numpy()[rows],
+        "period": np.asarray(labels, dtype=object)[cols],
+        "state": pd.Categorical(state[rows, cols], categories=STATES, ordered=True),
+        "purchases": c[rows, cols],
+    })
+    if amount_col is not None:
+        rev = (log.groupby([customer_col, "_period"])[amount_col].sum().unstack(fill_value=0.0)
+               .reindex(index=ids, columns=labels, fill_value=0.0)).to_numpy()
+        out["revenue"] = rev[rows, cols]
+    out.attrs["freq"] = freq
+    return out
+
+
+def _check_states_table(states: pd.DataFrame, customer_col: str) -> pd.DataFrame:
+    check_dataframe(states, "states")
+    require_columns(states, [customer_col, "period", "state"], "states")
+    return states
+
+
+def transition_counts(states: pd.DataFrame, customer_col: str = "customer_id") -> pd.DataFrame:
+    """Number of moves from each state (rows) to each state (columns) between consecutive periods.
+
+    Parameters
+    ----------
+    states : DataFrame
+        The output of :func:`assign_states` (columns ``customer_col``, ``period``, ``state``).
+        Not modified.
+    customer_col : str, default "customer_id"
+
+    Returns
+    -------
+    DataFrame
+        Counts; rows and columns are the states present, in ladder order.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"customer_id": [1, 1, 1, 2, 2], "period": ["a", "b", "c", "b", "c"],
+    ...                   "state": ["first-time", "lapsed", "occasional", "first-time", "lapsed"]})
+    >>> transition_counts(s)  # doctest: +NORMALIZE_WHITESPACE
+    to          first-time  occasional  lapsed
+    from
+    first-time           0           0       2
+    occasional           0           0       0
+    lapsed               0           1       0
+    """
+    _check_states_table(states, customer_col)
+    unknown = ~states["state"].astype(str).isin(STATES)
+    if unknown.any():
+        raise ValueError(f"column 'state': {states['state'][unknown].iloc[0]!r} is not a rung of the ladder "
+                         f"{list(STATES)}; pass the output of assign_states")
+    order = sorted(states["period"].unique())
+    pos = pd.Series(np.arange(len(order)), index=order)
+    frame = pd.DataFrame({"c": states[customer_col].to_numpy(),
+                          "t": pos.loc[states["period"].to_numpy()].to_numpy(),
+                          "s": states["state"].astype(str).to_numpy()})
+    if frame.duplicated(["c", "t"]).any():
+        dup = frame[frame.duplicated(["c", "t"])].iloc[0]
+        raise ValueError(f"states has two rows for customer {plain(dup['c'])!r} in one period; keep one row "
+                         "per customer and period")
+    nxt = frame.assign(t=frame["t"] - 1).rename(columns={"s": "s_next"})
+    pairs = frame.merge(nxt, on=["c", "t"])
+    present = [s for s in STATES if s in set(frame["s"])]
+    table = pd.crosstab(pairs["s"], pairs["s_next"]).reindex(index=present, columns=present, fill_value=0)
+    table.index.name, table.columns.name = "from", "to"
+    return table
+
+
+def transition_matrix(states: pd.DataFrame, customer_col: str = "customer_id", *,
+                      empty: str = "raise") -> pd.DataFrame:
+    """Probability of moving from each state (row) to each state (column) in one period.
+
+    Each row of :func:`transition_counts` divided by its total; rows sum to 1.
+
+    Parameters
+    ----------
+    states : DataFrame
+        The output of :func:`assign_states`. Not modified.
+    customer_col : str, default "customer_id"
+    empty : {"raise", "absorbing"}, default "raise"
+        What to do with a state never observed before a next period (a row of zeros): raise an
+        error, or make it absorbing (probability 1 of staying), an assumption to state.
+
+    Returns
+    -------
+    DataFrame
+        Row-stochastic matrix; ``attrs["counts"]`` holds the counts behind it.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"customer_id": [1, 1, 1, 2, 2], "period": ["a", "b", "c", "b", "c"],
+    ...                   "state": ["first-time", "lapsed", "occasional", "first-time", "lapsed"]})
+    >>> transition_matrix(s, empty="absorbing").loc["lapsed"].tolist()
+    [0.0, 1.0, 0.0]
+    """
+    if empty not in ("raise", "absorbing"):
+        raise ValueError(f"empty must be 'raise' or 'absorbing', not {empty!r}")
+    counts = transition_counts(states, customer_col)
+    totals = counts.sum(axis=1)
+    if (totals == 0).any():
+        name = totals.index[np.flatnonzero(totals.to_numpy() == 0)[0]]
+        if empty == "raise":
+            raise ValueError(f"state {name!r} has no observed transition (it only appears in the last "
+                             "period): its row cannot be estimated. Use more periods, drop those rows, or "
+                             "pass empty='absorbing' to assume it stays put")
+        for s in totals.index[totals == 0]:
+            counts.loc[s, s] = 1
+    probs = counts.div(counts.sum(axis=1), axis=0).astype(float)
+    probs.attrs["counts"] = counts
+    return probs
+
+
+def _as_matrix(P: Any) -> tuple[np.ndarray, list]:
+    labels = list(P.index) if isinstance(P, pd.DataFrame) else None
+    if isinstance(P, pd.DataFrame) and list(P.index) != list(P.columns):
+        raise ValueError("P's rows and columns must list the same states in the same order")
+    try:
+        m = np.asarray(P, dtype="float64")
+    except (TypeError, ValueError):
+        raise TypeError("P must be a square matrix of probabilities (a 2-D array or DataFrame)") from None
+    if m.ndim != 2 or m.shape[0] != m.shape[1] or m.shape[0] == 0:
+        raise ValueError(f"P must be a square matrix (n states x n states), got shape {m.shape}")
+    labels = labels or list(range(m.shape[0]))
+    if not np.isfinite(m).all() or (m < 0).any():
+        i, j = np.argwhere(~np.isfinite(m) | (m < 0))[0]
+        raise ValueError(f"P[{plain(labels[i])!r}, {plain(labels[j])!r}] = {plain(m[i, j])!r}: probabilities must be finite and >= 0")
+    sums = m.sum(axis=1)
+    bad = np.flatnonzero(np.abs(sums - 1) > 1e-8)
+    if bad.size:
+        i = bad[0]
+        raise ValueError(f"row {plain(labels[i])!r} of P sums to {sums[i]:.6g}, not 1: each row holds the "
+                         "probabilities of moving from that state to every state; fix or renormalize it")
+    return m, labels
+
+
+def _as_vector(x: Any, labels: list, name: str) -> np.ndarray:
+    if isinstance(x, Mapping) or isinstance(x, pd.Series):
+        x = pd.Series(x)
+        missing = [s for s in labels if s not in x.index]
+        if missing:
+            raise ValueError(f"{name} has no value for state {missing[0]!r}; give one per state of P")
+        x = x.loc[labels]
+    v = np.asarray(x, dtype="float64").ravel()
+    if v.size != len(labels):
+        raise ValueError(f"{name} has {v.size} values but P has {len(labels)} states; give one per state")
+    if not np.isfinite(v).all():
+        raise ValueError(f"{name} must be finite; the first bad value is {plain(v[~np.isfinite(v)][0])!r}")
+    return v
+
+
+def project_states(P: Any, start_mix: Any, periods: int) -> pd.DataFrame:
+    """The mix of states over the next ``periods`` periods if the chain does not change.
+
+    Row ``t`` is ``start_mix @ P**t`` (shares if ``start_mix`` sums to 1, counts otherwise).
+
+    Examples
+    --------
+    >>> P = np.array([[0.5, 0.5], [0.0, 1.0]])
+    >>> project_states(P, [1.0, 0.0], 2).to_numpy().tolist()
+    [[1.0, 0.0], [0.5, 0.5], [0.25, 0.75]]
+    """
+    m, labels = _as_matrix(P)
+    x = _as_vector(start_mix, labels, "start_mix")
+    if (x < 0).any():
+        raise ValueError(f"start_mix must be >= 0, got {plain(x[x < 0][0])!r}")
+    if not isinstance(periods, (int, np.integer)) or periods < 0:
+        raise ValueError(f"periods must be a whole number >= 0, got {periods!r}")
+    rows = [x]
+    for _ in range(periods):
+        rows.append(rows[-1] @ m)
+    return pd.DataFrame(rows, columns=labels, index=pd.RangeIndex(periods + 1, name="period"))
+
+
+def steady_state(P: Any) -> pd.Series:
+    """The long-run mix pi with pi P = pi and sum 1 (unique when the chain has one closed class).
+
+    Examples
+    --------
+    >>> steady_state(np.array([[0.9, 0.1], [0.5, 0.5]])).round(4).tolist()
+    [0.8333, 0.1667]
+    """
+    m, labels = _as_matrix(P)
+    n = m.shape[0]
+    a = np.vstack([m.T - np.eye(n), np.ones(n)])
+    b = np.zeros(n + 1)
+    b[-1] = 1
+    pi, *_ = np.linalg.lstsq(a, b, rcond=None)
+    if np.abs(a @ pi - b).max() > 1e-8 or np.linalg.matrix_rank(a) < n:
+        raise ValueError("P has no unique steady state (several closed classes); project_states instead")
+    return pd.Series(np.clip(pi, 0, None), index=labels, name="steady-state share")
+
+
+def state_rewards(states: pd.DataFrame, margin_rate: float, contact_cost: float | Mapping = 0.0) -> pd.Series:
+    """Reward per customer and period in each state: mean revenue x margin rate - contact cost.
+
+    Parameters
+    ----------
+    states : DataFrame
+        The output of :func:`assign_states` with ``revenue`` (pass ``amount_col``). Not modified.
+    margin_rate : float
+        Share of revenue kept as margin, in (0, 1].
+    contact_cost : float or mapping state -> float, default 0
+        Marketing cost per customer and period in each state (0 for states not mailed).
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"state": ["regular", "regular", "lapsed"], "revenue": [100.0, 300.0, 0.0]})
+    >>> state_rewards(s, 0.4, {"regular": 5.0, "lapsed": 0.0}).tolist()
+    [75.0, 0.0]
+    """
+    check_dataframe(states, "states")
+    require_columns(states, ["state", "revenue"], "states")
+    m = check_positive(margin_rate, "margin_rate")
+    if m > 1:
+        raise ValueError(f"margin_rate is a share of revenue in (0, 1], got {margin_rate!r}")
+    mean = states.groupby(states["state"].astype(str))["revenue"].mean()
+    present = [s for s in STATES if s in mean.index]
+    out = mean.loc[present] * m
+    if isinstance(contact_cost, Mapping):
+        contact_cost = {s: contact_cost.get(s, 0.0) for s in present}
+    else:
+        contact_cost = [contact_cost] * len(present)
+    costs = _as_vector(contact_cost, present, "contact_cost")
+    return (out - costs).rename("reward")
+
+
+def markov_clv(P: Any, rewards: Any, discount: float, horizon: int | None = None) -> pd.Series:
+    """Lifetime value of a customer in each state (Pfeifer & Carraway 2000).
+
+    ``V = sum_{t=0}^{T} (P / (1 + d))**t R``: the reward of the current period (t = 0) plus the
+    discounted expected rewards of the next ``horizon`` periods. With ``horizon=None`` (infinite),
+    ``V = (I - P / (1 + d))**-1 R``. Zero-reward absorbing states (a "lost" state) have V = 0;
+    the series must converge on the others, which needs ``discount > 0`` unless every customer
+    ends up in such a state.
+
+    Parameters
+    ----------
+    P : array or DataFrame
+        Square, non-negative, rows summing to 1.
+    rewards : array, Series or mapping
+        Net reward (margin minus cost) per customer and period in each state.
+    discount : float
+        Discount rate per period, > -1 (consistent with the period length).
+    horizon : int, optional
+        Number of future periods T (0 gives the current reward); None for an infinite horizon.
+
+    Examples
+    --------
+    >>> P = np.array([[0.8, 0.2], [0.0, 1.0]])
+    >>> markov_clv(P, [10.0, 0.0], 0.25).round(2).tolist()  # 10 / (1 - 0.8 / 1.25)
+    [27.78, 0.0]
+    >>> markov_clv(P, [10.0, 0.0], 0.25, horizon=1).round(2).tolist()  # 10 + 0.8 x 10 / 1.25
+    [16.4, 0.0]
+    """
+    m, labels = _as_matrix(P)
+    r = _as_vector(rewards, labels, "rewards")
+    try:
+        d = float(discount)
+    except (TypeError, ValueError):
+        raise TypeError(f"discount must be a number, not {discount!r}") from None
+    if not np.isfinite(d) or d <= -1:
+        raise ValueError(f"discount must be a finite rate > -1 per period, got {discount!r}")
+    a = m / (1 + d)
+    if horizon is not None:
+        if not isinstance(horizon, (int, np.integer)) or horizon < 0:
+            raise ValueError(f"horizon must be a whole number of periods >= 0 or None, got {horizon!r}")
+        v, term = r.copy(), r.copy()
+        for _ in range(int(horizon)):
+            term = a @ term
+            v += term
+        return pd.Series(v, index=labels, name="V")
+    dead = (np.diag(m) == 1) & (r == 0)
+    keep = ~dead
+    q = a[np.ix_(keep, keep)]
+    if q.size and np.abs(np.linalg.eigvals(q)).max() >= 1 - 1e-12:
+        raise ValueError(f"with discount={d!r} the infinite-horizon value diverges: customers keep earning "
+                         "rewards forever without discounting. Use a discount > 0, a finite horizon, or a "
+                         "zero-reward absorbing 'lost' state")
+    v = np.zeros(len(labels))
+    v[keep] = np.linalg.solve(np.eye(int(keep.sum())) - q, r[keep])
+    return pd.Series(v, index=labels, name="V")
+
+
+def simulate_paths(P: Any, start: Any, periods: int, n_customers: int,
+                   rng: None | int | np.random.Generator = None) -> np.ndarray:
+    """Simulate customers moving through the chain: an (n_customers, periods + 1) array of state positions.
+
+    Examples
+    --------
+    >>> simulate_paths(np.array([[0.0, 1.0], [0.0, 1.0]]), 0, 2, 3, rng=1).tolist()
+    [[0, 1, 1], [0, 1, 1], [0, 1, 1]]
+    """
+    m, labels = _as_matrix(P)
+    if start not in labels:
+        raise ValueError(f"start must be one of P's states {labels}, got {start!r}")
+    for name, value in (("periods", periods), ("n_customers", n_customers)):
+        if not isinstance(value, (int, np.integer)) or value < (0 if name == "periods" else 1):
+            raise ValueError(f"{name} must be a whole number (>= {0 if name == 'periods' else 1}), got {value!r}")
+    rng = as_rng(rng)
+    cum = np.cumsum(m, axis=1)
+    cum[:, -1] = 1.0
+    paths = np.empty((n_customers, periods + 1), dtype=int)
+    paths[:, 0] = labels.index(start)
+    for t in range(periods):
+        u = rng.random(n_customers)
+        paths[:, t + 1] = (u[:, None] >= cum[paths[:, t]]).sum(axis=1)
+    return paths
+
+
+def pfeifer_carraway_example(mail_state4: bool = True) -> tuple[pd.DataFrame, pd.Series]:
+    """The migration example of Pfeifer & Carraway (2000): transition matrix and rewards.
+
+    States 1-4 are the periods since the last purchase (1 = bought last period), 5 = lost.
+    A mailed customer buys with probability 0.30, 0.20, 0.15, 0.05 (state 1 to 4); a purchase
+    brings a margin of 40 and a mailing costs 4, so R = (36, -4, -4, -4, 0). A buyer moves to
+    state 1; a non-buyer to the next state; state 5 is absorbing. With ``mail_state4=False``,
+    state 4 is not mailed: no purchase, no cost, so it moves to 5 with reward 0.
+
+    Examples
+    --------
+    >>> P, R = pfeifer_carraway_example()
+    >>> P.loc[2].tolist(), R.tolist()
+    ([0.2, 0.0, 0.8, 0.0, 0.0], [36.0, -4.0, -4.0, -4.0, 0.0])
+    """
+    p = [0.30, 0.20, 0.15, 0.05 if mail_state4 else 0.0]
+    P = np.zeros((5, 5))
+    for i, pi in enumerate(p):
+        P[i, 0], P[i, i + 1] = pi, 1 - pi
+    P[4, 4] = 1.0
+    R = np.array([36.0, -4.0, -4.0, -4.0 if mail_state4 else 0.0, 0.0])
+    states = pd.Index([1, 2, 3, 4, 5], name="state")
+    return pd.DataFrame(P, index=states, columns=states), pd.Series(R, index=states, name="reward")

@@ -1,0 +1,230 @@
+"""Tests of relmkt_lib.clv and its plots: closed forms, brute-force sums, finite differences,
+consistency with chapters 01 and 03, the Gupta-Lehmann-Stuart magnitudes, and bad input."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from relmkt_lib import cohorts, metrics, plotting
+from relmkt_lib.clv import clv_levers, clv_schedule, customer_equity, retention_elasticity, simple_clv
+
+
+def brute(m, r, d, horizon, timing="end", g=0.0):
+    """The sum written out, term by term."""
+    ts = range(1, horizon + 1) if timing == "end" else range(horizon)
+    return sum(m * (1 + g) ** k * r**t / (1 + d) ** t for k, t in enumerate(ts))
+
+
+def test_closed_forms_of_both_timings():
+    assert simple_clv(100, 0.8, 0.1) == pytest.approx(100 * 0.8 / 0.3)          # m r / (1 + d - r)
+    assert simple_clv(100, 0.8, 0.1, timing="start") == pytest.approx(110 / 0.3)  # m (1 + d) / (1 + d - r)
+    # "start" is "end" plus the first margin; chapter 01 and chapter 03 agree
+    assert simple_clv(60, 0.5, 0.12, timing="start") == pytest.approx(60 + simple_clv(60, 0.5, 0.12))
+    assert simple_clv(60, 0.5, 0.12) == pytest.approx(metrics.lifetime_value(60, 0.5, 0.12))
+    assert simple_clv(60, 0.5, 0.12, timing="start", acquisition_cost=20) == pytest.approx(
+        cohorts.firm_value(60, 0.5, 0.12, 20, new_customers=1, cohorts=1))
+    # hand-computed: 100 * 0.8 / 1.1 + 100 * 0.64 / 1.21 = 72.727... + 52.892...
+    assert simple_clv(100, 0.8, 0.1, horizon=2) == pytest.approx(125.6198, abs=1e-4)
+    assert simple_clv(100, 0.8, 0.1, horizon=0) == 0.0
+    assert simple_clv(100, 0.0, 0.1) == 0.0 and simple_clv(100, 0.0, 0.1, timing="start") == 100.0
+
+
+@settings(max_examples=60, deadline=None)
+@given(m=st.floats(-50, 500), r=st.floats(0, 0.99), d=st.floats(-0.5, 0.5), h=st.integers(0, 40),
+       g=st.floats(-0.2, 0.2), timing=st.sampled_from(["end", "start"]))
+def test_finite_horizon_matches_the_sum_written_out(m, r, d, h, g, timing):
+    assert simple_clv(m, r, d, h, timing=timing, margin_growth=g) == pytest.approx(
+        brute(m, r, d, h, timing, g), rel=1e-9, abs=1e-9)
+
+
+def test_long_horizon_converges_to_the_infinite_one_and_q_equal_one_is_handled():
+    for timing in ("end", "start"):
+        assert brute(80, 0.9, 0.1, 600, timing) == pytest.approx(simple_clv(80, 0.9, 0.1, timing=timing))
+        assert simple_clv(80, 0.9, 0.1, 2000, timing=timing) == pytest.approx(
+            simple_clv(80, 0.9, 0.1, timing=timing))
+    # margin growth: q = r (1 + g) / (1 + d); closed form m r / (1 + d - r (1 + g))
+    assert simple_clv(100, 0.8, 0.1, margin_growth=0.05) == pytest.approx(80 / (1.1 - 0.84))
+    # r = 1 and d = 0: every term is m, so T terms sum to m T
+    assert simple_clv(10, 1.0, 0.0, horizon=7) == pytest.approx(70)
+    assert simple_clv(10, 1.0, 0.0, horizon=7, timing="start") == pytest.approx(70)
+
+
+def test_arrays_broadcast_and_series_keep_their_index():
+    r = np.array([0.2, 0.5, 0.8])
+    out = simple_clv(np.array([[50.0], [100.0]]), r, 0.1)
+    assert out.shape == (2, 3) and out[1, 2] == pytest.approx(simple_clv(100, 0.8, 0.1))
+    h = simple_clv(100, 0.8, 0.1, horizon=np.array([1, 5, 10]))
+    assert h == pytest.approx([brute(100, 0.8, 0.1, t) for t in (1, 5, 10)])
+    s = pd.Series([0.3, 0.6], index=["web", "referral"])
+    res = simple_clv(100, s, 0.1)
+    assert isinstance(res, pd.Series) and list(res.index) == ["web", "referral"]
+
+
+def test_schedule_adds_up_to_simple_clv():
+    for timing in ("end", "start"):
+        sch = clv_schedule(100, 0.7, 0.1, 12, timing=timing, margin_growth=0.02)
+        assert len(sch) == 12 and sch["cumulative_clv"].iloc[-1] == pytest.approx(
+            simple_clv(100, 0.7, 0.1, 12, timing=timing, margin_growth=0.02))
+    sch = clv_schedule(100, 0.8, 0.1, 3)
+    assert sch["still_there"].tolist() == pytest.approx([0.8, 0.64, 0.512])
+    assert clv_schedule(100, 0.8, 0.1, 3, timing="start")["paid_at"].tolist() == [0, 1, 2]
+
+
+def test_customer_equity_matches_chapter_03_firm_value():
+    kw = dict(margin=74.4, retention=0.365, discount=0.1, acquisition_cost=36.8)
+    eq = customer_equity(3028, kw["margin"], kw["retention"], 0.1, new_customers=1929, growth=-0.0015,
+                         acquisition_cost=36.8)
+    assert eq["current_value"] == pytest.approx(cohorts.firm_value(**kw, current_customers=3028))
+    assert eq["future_value"] == pytest.approx(cohorts.firm_value(**kw, new_customers=1929, growth=-0.0015))
+    assert eq["equity"] == pytest.approx(eq["current_value"] + eq["future_value"])
+    five = customer_equity(0, 74.4, 0.365, 0.1, new_customers=10, acquisition_cost=36.8, cohorts=5)
+    assert five["future_value"] == pytest.approx(cohorts.firm_value(**kw, new_customers=10, cohorts=5))
+
+
+def test_customer_equity_from_a_table_sums_customer_by_customer():
+    table = pd.DataFrame({"m": [100.0, 40.0, 40.0], "r": [0.8, 0.5, 0.5], "seg": list("abb")})
+    before = table.copy()
+    eq = customer_equity(table, discount=0.1, margin_col="m", retention_col="r")
+    hand = 0.8 * 100 * 1.1 / 0.3 + 2 * 0.5 * 40 * 1.1 / 0.6
+    assert eq["current_value"] == pytest.approx(hand) and eq["current_customers"] == 3
+    counts = pd.DataFrame({"m": [100.0, 40.0], "r": [0.8, 0.5], "n": [1, 2]})
+    assert customer_equity(counts, discount=0.1, margin_col="m", retention_col="r",
+                           count_col="n")["equity"] == pytest.approx(hand)
+    pd.testing.assert_frame_equal(table, before)
+    # with a horizon, each customer counts that many margins
+    eq5 = customer_equity(1, 100, 0.8, 0.1, horizon=5)
+    assert eq5["current_value"] == pytest.approx(0.8 * brute(100, 0.8, 0.1, 5, "start"))
+
+
+def test_elasticities_closed_forms():
+    m, r, d = 100, 0.8, 0.1
+    assert retention_elasticity(m, r, d) == pytest.approx((1 + d) / (1 + d - r))
+    assert retention_elasticity(m, r, d, timing="start") == pytest.approx(r / (1 + d - r))
+    assert retention_elasticity(m, r, d, of="margin") == pytest.approx(1.0)
+    assert retention_elasticity(m, r, d, of="discount") == pytest.approx(-d / (1 + d - r))
+    c = 50.0
+    v = simple_clv(m, r, d, timing="start", acquisition_cost=c)
+    assert retention_elasticity(m, r, d, timing="start", acquisition_cost=c, of="acquisition_cost") == \
+        pytest.approx(-c / v)
+    # convex lever: the retention elasticity grows with retention
+    e = retention_elasticity(m, np.linspace(0.1, 0.95, 20), d)
+    assert (np.diff(e) > 0).all()
+
+
+@pytest.mark.parametrize("of", ["retention", "margin", "discount", "acquisition_cost"])
+@pytest.mark.parametrize("timing", ["end", "start"])
+@pytest.mark.parametrize("horizon", [None, 1, 5, 30])
+def test_elasticities_match_finite_differences(of, timing, horizon):
+    base = dict(margin=80.0, retention=0.7, discount=0.12, horizon=horizon, timing=timing,
+                margin_growth=0.03, acquisition_cost=40.0)
+    eps = 1e-6
+    up = simple_clv(**{**base, of: base[of] * (1 + eps)})
+    down = simple_clv(**{**base, of: base[of] * (1 - eps)})
+    numeric = (up - down) / (2 * eps) / simple_clv(**base)
+    assert retention_elasticity(**base, of=of) == pytest.approx(numeric, rel=1e-5, abs=1e-8)
+
+
+def test_elasticity_at_q_equal_one_matches_finite_differences():
+    base = dict(margin=10.0, retention=0.5, discount=0.0, horizon=6, margin_growth=1.0)
+    eps = 1e-6
+    f = lambda r: simple_clv(**{**base, "retention": r})  # noqa: E731
+    numeric = (f(0.5 * (1 + eps)) - f(0.5 * (1 - eps))) / (2 * eps) / f(0.5)
+    assert retention_elasticity(**base) == pytest.approx(numeric, rel=1e-5)
+
+
+def test_levers_and_gupta_lehmann_stuart_magnitudes():
+    lv = clv_levers(100, 0.8, 0.1)
+    assert lv.loc["margin", "change_pct"] == pytest.approx(1.0)
+    assert lv.loc["retention", "change_pct"] == pytest.approx((0.808 / (1.1 - 0.808)) / (0.8 / 0.3) * 100 - 100)
+    assert lv.loc["retention", "elasticity"] == pytest.approx(1.1 / 0.3)
+    assert lv.attrs["base_clv"] == pytest.approx(800 / 3)
+    # golden (../shared/reference/README.md): Gupta, Lehmann & Stuart (2004) found that 1 % better
+    # retention, margin and acquisition cost raise value by about 5 %, 1 % and 0.1 %
+    lv = clv_levers(100, 0.9, 0.1, timing="start", acquisition_cost=50)
+    ret, margin, _, acq = lv["change_pct"]
+    assert 4.5 < ret < 5.5 and 0.95 < margin < 1.2 and 0.05 < acq < 0.15
+
+
+def test_bad_input_names_the_argument():
+    with pytest.raises(ValueError, match="retention .*1.2"):
+        simple_clv(100, 1.2, 0.1)
+    with pytest.raises(ValueError, match="retention .*-0.1.*position 1"):
+        simple_clv(100, [0.5, -0.1], 0.1)
+    with pytest.raises(ValueError, match="discount"):
+        simple_clv(100, 0.8, -1.0)
+    with pytest.raises(ValueError, match="infinite.*horizon"):
+        simple_clv(100, 1.0, 0.0)
+    with pytest.raises(ValueError, match="infinite"):
+        simple_clv(100, 0.95, 0.1, margin_growth=0.2)
+    with pytest.raises(ValueError, match="horizon must be >= 0"):
+        simple_clv(100, 0.8, 0.1, horizon=-1)
+    with pytest.raises(TypeError, match="horizon must be"):
+        simple_clv(100, 0.8, 0.1, horizon=2.5)
+    with pytest.raises(TypeError, match="horizon must be"):
+        simple_clv(100, 0.8, 0.1, horizon="5")
+    with pytest.raises(TypeError, match="margin"):
+        simple_clv("100", 0.8, 0.1)
+    with pytest.raises(ValueError, match="timing"):
+        simple_clv(100, 0.8, 0.1, timing="middle")
+    with pytest.raises(ValueError, match="acquisition_cost"):
+        simple_clv(100, 0.8, 0.1, acquisition_cost=-5)
+    with pytest.raises(ValueError, match="of must be"):
+        retention_elasticity(100, 0.8, 0.1, of="price")
+    with pytest.raises(ValueError, match="improvement"):
+        clv_levers(100, 0.8, 0.1, improvement=2)
+    with pytest.raises(ValueError, match="horizon must be at least 1"):
+        clv_schedule(100, 0.8, 0.1, 0)
+    with pytest.raises(ValueError, match="single numbers"):
+        clv_schedule(100, [0.8, 0.5], 0.1, 3)
+
+
+def test_bad_equity_input():
+    table = pd.DataFrame({"margin": [10.0, 20.0], "retention": [0.5, 1.5]}, index=["x", "y"])
+    with pytest.raises(ValueError, match="'retention'.*'y'"):
+        customer_equity(table)
+    with pytest.raises(ValueError, match="column 'marge' is missing"):
+        customer_equity(table, margin_col="marge")
+    with pytest.raises(ValueError, match="margin= and retention="):
+        customer_equity(100)
+    with pytest.raises(ValueError, match="growth"):
+        customer_equity(0, 10, 0.5, 0.1, new_customers=5, growth=0.2)
+    with pytest.raises(ValueError, match="cohorts"):
+        customer_equity(0, 10, 0.5, 0.1, new_customers=5, cohorts=-1)
+    with pytest.raises(ValueError, match="discount"):
+        customer_equity(10, 10, 0.5, 0.0)
+    with pytest.raises(ValueError, match="new_customers > 0 needs"):
+        customer_equity(table.iloc[:1], new_customers=3)
+
+
+@pytest.fixture
+def axes():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    yield ax
+    plt.close(fig)
+
+
+def test_plots_draw_and_reject_bad_input(axes):
+    sch = clv_schedule(100, 0.8, 0.1, 10)
+    ax = plotting.plot_clv_schedule(sch, limit=simple_clv(100, 0.8, 0.1), ax=axes)
+    assert len(ax.patches) == 10 and len(ax.get_lines()) == 2
+    grid = np.linspace(0, 0.9, 10)
+    curves = pd.DataFrame({"m = 50 $": simple_clv(50, grid, 0.1), "m = 100 $": simple_clv(100, grid, 0.1)},
+                          index=grid)
+    ax.clear()
+    plotting.plot_clv_sensitivity(curves, mark=0.36, ax=ax)
+    assert len(ax.get_lines()) == 3
+    with pytest.raises(ValueError, match="cumulative_clv"):
+        plotting.plot_clv_schedule(sch.drop(columns="cumulative_clv"), ax=ax)
+    with pytest.raises(ValueError, match="index of curves"):
+        plotting.plot_clv_sensitivity(curves.set_axis(grid * 100), ax=ax)
+    with pytest.raises(ValueError, match="mark"):
+        plotting.plot_clv_sensitivity(curves, mark=36, ax=ax)

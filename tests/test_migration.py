@@ -1,0 +1,240 @@
+"""Tests of relmkt_lib.migration: hand-computed states and counts, closed forms, simulation,
+the Pfeifer & Carraway (2000) example, and bad input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from relmkt_lib import migration as mg
+from relmkt_lib import plotting
+
+REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference"
+PC_CSV = REFERENCE / "pfeifer_carraway_2000_migration_example.csv"
+
+RULES = mg.LadderRules(window=2, regular_min_purchases=2, ambassador_min_purchases=4,
+                       ambassador_min_tenure=1, lapsed_after=2)
+
+
+@pytest.fixture
+def log() -> pd.DataFrame:
+    # quarters 2024Q1..2024Q4
+    return pd.DataFrame({
+        "id": [1, 1, 1, 1, 1, 1, 2, 3, 3],
+        "date": pd.to_datetime(["2024-01-05", "2024-04-02", "2024-05-09", "2024-05-20", "2024-06-01",
+                                "2024-10-01", "2024-02-01", "2024-01-10", "2024-11-11"]),
+        "amount": [10.0, 20.0, 30.0, 40.0, 50.0, 60.0, 5.0, 7.0, 9.0],
+    })
+
+
+def test_assign_states_by_hand(log):
+    s = mg.assign_states(log, "id", "date", "amount", rules=RULES)
+    wide = s.pivot(index="id", columns="period", values="state").astype(str)
+    # 1: Q1 first; Q2 4 buys (window 5, tenure 1) -> ambassador; Q3 window=4 -> ambassador;
+    #    Q4 window=1 (Q3 0, Q4 1) -> occasional
+    assert wide.loc[1].tolist() == ["first-time", "ambassador", "ambassador", "occasional"]
+    # 2: bought once in Q1 -> first-time, first-time, then 2 periods silent -> lapsed
+    assert wide.loc[2].tolist() == ["first-time", "first-time", "lapsed", "lapsed"]
+    # 3: lapsed in Q3 then reactivated in Q4 (second active period, 1 in window) -> occasional
+    assert wide.loc[3].tolist() == ["first-time", "first-time", "lapsed", "occasional"]
+    assert s.set_index(["id", "period"]).loc[(1, "2024Q2"), "revenue"] == pytest.approx(140.0)
+    assert s["purchases"].sum() == len(log)
+
+
+def test_prospects_from_customer_table(log):
+    customers = pd.DataFrame({"id": [1, 2, 3, 4], "signup": ["2023-11-01", None, None, "2024-03-01"]})
+    s = mg.assign_states(log, "id", "date", rules=RULES, customers=customers, prospect_col="signup")
+    wide = s.pivot(index="id", columns="period", values="state")
+    assert wide.loc[1, "2023Q4"] == "prospect" and wide.loc[1, "2024Q1"] == "first-time"
+    assert wide.loc[4].dropna().astype(str).tolist() == ["prospect"] * 4  # never bought
+    assert pd.isna(wide.loc[2, "2023Q4"])  # no prospect date: enters at the first purchase
+
+
+def test_half_years_and_caller_untouched(log):
+    before = log.copy()
+    s = mg.assign_states(log, "id", "date", freq="6M", rules=RULES)
+    pd.testing.assert_frame_equal(log, before)
+    assert sorted(s["period"].unique()) == ["2024H1", "2024H2"]
+
+
+def test_transition_counts_by_hand():
+    s = pd.DataFrame({"customer_id": [1, 1, 1, 2, 2, 3], "period": ["a", "b", "c", "a", "b", "c"],
+                      "state": ["first-time", "occasional", "occasional", "first-time", "lapsed", "regular"]})
+    before = s.copy()
+    c = mg.transition_counts(s)
+    assert c.loc["first-time", "occasional"] == 1 and c.loc["first-time", "lapsed"] == 1
+    assert c.loc["occasional", "occasional"] == 1 and c.to_numpy().sum() == 3
+    P = mg.transition_matrix(s, empty="absorbing")
+    np.testing.assert_allclose(P.sum(axis=1), 1.0)
+    assert P.loc["first-time", "lapsed"] == 0.5
+    assert P.loc["regular", "regular"] == 1.0  # no observed move: absorbing on request
+    with pytest.raises(ValueError, match="state 'regular' has no observed transition"):
+        mg.transition_matrix(s)
+    pd.testing.assert_frame_equal(s, before)
+
+
+def test_transition_matrix_rows_sum_to_one_on_boreal():
+    from relmkt_lib import datasets
+
+    s = mg.assign_states(datasets.load_boreal().transactions, amount_col="amount")
+    P = mg.transition_matrix(s)
+    np.testing.assert_allclose(P.sum(axis=1), 1.0)
+    assert (P.to_numpy() >= 0).all() and P.loc["lapsed", "occasional"] > 0  # reactivation
+    assert "prospect" not in P.index  # Boreal has no prospect dates
+
+
+@pytest.fixture
+def chain():
+    P = np.array([[0.6, 0.3, 0.1], [0.2, 0.5, 0.3], [0.05, 0.05, 0.9]])
+    return P, np.array([50.0, 10.0, -2.0])
+
+
+def test_markov_clv_finite_vs_loop(chain):
+    P, R = chain
+    d, T = 0.05, 7
+    brute = np.zeros(3)
+    for start in range(3):
+        dist = np.eye(3)[start]
+        for t in range(T + 1):
+            brute[start] += dist @ R / (1 + d) ** t
+            dist = dist @ P
+    np.testing.assert_allclose(mg.markov_clv(P, R, d, horizon=T), brute)
+    np.testing.assert_allclose(mg.markov_clv(P, R, d, horizon=0), R)
+
+
+def test_markov_clv_infinite_vs_long_finite(chain):
+    P, R = chain
+    np.testing.assert_allclose(mg.markov_clv(P, R, 0.05), mg.markov_clv(P, R, 0.05, horizon=2000), rtol=1e-9)
+
+
+def test_pfeifer_carraway_golden():
+    ref = pd.read_csv(PC_CSV)
+    P = np.zeros((5, 5))
+    P[:, :] = ref[[f"to_state{k}" for k in range(1, 6)]].to_numpy()
+    R = ref["reward_R"].to_numpy()
+    d = 0.2
+    closed = np.linalg.solve(np.eye(5) - P / (1 + d), R)
+    v = mg.markov_clv(P, R, d)
+    np.testing.assert_allclose(v, closed, atol=1e-10)
+    np.testing.assert_allclose(v, ref["V_infinite_horizon_d0.2_COMPUTED"], atol=0.01)
+    P_lib, R_lib = mg.pfeifer_carraway_example()
+    np.testing.assert_allclose(P_lib.to_numpy(), P)
+    np.testing.assert_allclose(R_lib.to_numpy(), R)
+    # policy: stop mailing state 4 (no purchase, no cost: it moves to lost with reward 0)
+    P2, R2 = P.copy(), R.copy()
+    P2[3] = [0, 0, 0, 0, 1]
+    R2[3] = 0.0
+    v2 = mg.markov_clv(P2, R2, d)
+    np.testing.assert_allclose(v2, ref["V_if_stop_mailing_state4_COMPUTED"], atol=0.01)
+    np.testing.assert_allclose(mg.markov_clv(*mg.pfeifer_carraway_example(False), d), v2)
+    assert (v2[:4] > v[:4]).all()  # dropping state 4 raises every state's value
+
+
+def test_pfeifer_carraway_by_simulation():
+    P, R = mg.pfeifer_carraway_example()
+    d, T = 0.2, 60
+    disc = (1 + d) ** -np.arange(T + 1)
+    for start in (1, 2):
+        paths = mg.simulate_paths(P, start, T, 40_000, rng=42)
+        sim = (R.to_numpy()[paths] * disc).sum(axis=1)
+        se = sim.std() / np.sqrt(len(sim))
+        assert abs(sim.mean() - mg.markov_clv(P, R, d).loc[start]) < 4 * se
+
+
+def test_projection_and_steady_state(chain):
+    P, _ = chain
+    mix = mg.project_states(P, [1.0, 0.0, 0.0], 3)
+    np.testing.assert_allclose(mix.iloc[3], np.array([1.0, 0, 0]) @ np.linalg.matrix_power(P, 3))
+    np.testing.assert_allclose(mix.sum(axis=1), 1.0)
+    pi = mg.steady_state(P).to_numpy()
+    np.testing.assert_allclose(pi @ P, pi, atol=1e-12)
+    np.testing.assert_allclose(mg.project_states(P, [0, 1.0, 0], 500).iloc[-1], pi, atol=1e-9)
+    with pytest.raises(ValueError, match="no unique steady state"):
+        mg.steady_state(np.eye(2))
+
+
+def test_state_rewards():
+    s = pd.DataFrame({"state": ["regular", "regular", "lapsed", "first-time"], "revenue": [100.0, 300.0, 0.0, 50.0]})
+    r = mg.state_rewards(s, 0.5, {"regular": 3.0})
+    assert r.to_dict() == {"first-time": 25.0, "regular": 97.0, "lapsed": 0.0}
+    with pytest.raises(ValueError, match="margin_rate"):
+        mg.state_rewards(s, 1.5)
+
+
+@pytest.mark.parametrize("P, match", [
+    (np.ones((2, 3)) / 3, "square"),
+    (np.array([[1.2, -0.2], [0, 1]]), r"P\[0, 1\] = -0.2"),
+    (np.array([[0.5, 0.4], [0, 1]]), "row 0 of P sums to 0.9"),
+    (np.array([[0.5, np.nan], [0, 1]]), "finite"),
+])
+def test_markov_clv_bad_matrix(P, match):
+    with pytest.raises(ValueError, match=match):
+        mg.markov_clv(P, [1.0, 0.0], 0.1)
+
+
+def test_markov_clv_bad_other_input(chain):
+    P, R = chain
+    with pytest.raises(ValueError, match="rewards has 2 values but P has 3 states"):
+        mg.markov_clv(P, R[:2], 0.1)
+    with pytest.raises(ValueError, match="discount must be a finite rate > -1"):
+        mg.markov_clv(P, R, -1.0)
+    with pytest.raises(ValueError, match="diverges"):
+        mg.markov_clv(P, R, 0.0)
+    with pytest.raises(ValueError, match="horizon"):
+        mg.markov_clv(P, R, 0.1, horizon=-1)
+    with pytest.raises(TypeError, match="discount"):
+        mg.markov_clv(P, R, "ten")
+    named = pd.DataFrame(P, index=list("abc"), columns=list("abc"))
+    with pytest.raises(ValueError, match="no value for state 'c'"):
+        mg.markov_clv(named, {"a": 1.0, "b": 2.0}, 0.1)
+    # zero discount is fine when every customer ends in a zero-reward absorbing state
+    P2, R2 = mg.pfeifer_carraway_example()
+    assert np.isfinite(mg.markov_clv(P2, R2, 0.0)).all()
+
+
+def test_bad_states_and_rules(log):
+    with pytest.raises(ValueError, match="freq"):
+        mg.assign_states(log, "id", "date", freq="W")
+    with pytest.raises(ValueError, match="column 'when' is missing"):
+        mg.assign_states(log, "id", "when")
+    with pytest.raises(ValueError, match="lapsed_after must be a whole number >= 1"):
+        mg.LadderRules(lapsed_after=0)
+    with pytest.raises(TypeError, match="rules must be a LadderRules"):
+        mg.assign_states(log, "id", "date", rules={"window": 2})
+    with pytest.raises(ValueError, match="pass both customers and prospect_col"):
+        mg.assign_states(log, "id", "date", customers=pd.DataFrame({"id": [1]}))
+    bad = pd.DataFrame({"customer_id": [1, 1], "period": ["a", "b"], "state": ["first-time", "vip"]})
+    with pytest.raises(ValueError, match="'vip' is not a rung"):
+        mg.transition_counts(bad)
+    dup = pd.DataFrame({"customer_id": [1, 1], "period": ["a", "a"], "state": ["first-time", "lapsed"]})
+    with pytest.raises(ValueError, match="two rows for customer 1"):
+        mg.transition_counts(dup)
+    with pytest.raises(ValueError, match="empty must be"):
+        mg.transition_matrix(dup, empty="drop")
+    with pytest.raises(ValueError, match="start must be one of"):
+        mg.simulate_paths(np.eye(2), 5, 3, 10)
+    with pytest.raises(ValueError, match="start_mix has 1 values"):
+        mg.project_states(np.eye(2), [1.0], 3)
+
+
+def test_plots_validate_and_draw():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    P, R = mg.pfeifer_carraway_example()
+    fig, ax = plt.subplots()
+    assert plotting.plot_transition_matrix(P, ax=ax) is ax
+    assert plotting.plot_state_mix(mg.project_states(P, [1, 0, 0, 0, 0], 5), ax=ax) is ax
+    assert plotting.plot_ladder_values(mg.markov_clv(P, R, 0.2), ax=ax) is ax
+    with pytest.raises(ValueError, match="finite numbers >= 0"):
+        plotting.plot_transition_matrix(P * -1, ax=ax)
+    with pytest.raises(TypeError, match="Series"):
+        plotting.plot_ladder_values([1, 2], ax=ax)
+    with pytest.raises(ValueError, match="positive total"):
+        plotting.plot_state_mix(pd.DataFrame({"a": [0.0]}), ax=ax)
+    plt.close("all")
