@@ -23,7 +23,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.special import betaln, gammaln, hyp2f1, logsumexp
 
 from ._btyd_diagnostics import (
     frequency_recency_matrix,
@@ -199,77 +198,6 @@ def _p(params: Any, names: list[str]) -> list[float]:
         return [float(params[n]) for n in names]
     except (KeyError, TypeError):
         raise ValueError(f"params must hold {names} (a dict, a Series or a fitted model)") from None
-
-
-def bgnbd_log_likelihood(params: Any, summary: pd.DataFrame) -> pd.Series:
-    """Per-customer BG/NBD log-likelihood (Fader, Hardie & Lee 2005, eq. 6), in log space.
-
-    Stable for large x (Hardie's note 027). ``params``: a fitted model or a mapping of r, alpha,
-    a, b. Sum it for the model's log-likelihood (lifetimes rescales time, so its own value
-    differs by a constant).
-
-    Examples
-    --------
-    >>> s = pd.DataFrame({"frequency": [0, 200], "recency": [0, 38], "T": [40, 40]})
-    >>> bgnbd_log_likelihood(dict(r=0.25, alpha=4.0, a=0.8, b=2.5), s).round(4).tolist()
-    [-0.5995, 100.7957]
-    """
-    r, alpha, a, b = _p(params, ["r", "alpha", "a", "b"])
-    s = _check_summary(summary)
-    x, tx, T = (s[c].to_numpy(dtype="float64") for c in ("frequency", "recency", "T"))
-    common = gammaln(r + x) - gammaln(r) + r * np.log(alpha) - betaln(a, b)
-    first = common + betaln(a, b + x) - (r + x) * np.log(alpha + T)
-    with np.errstate(all="ignore"):
-        second = common + betaln(a + 1, b + x - 1) - (r + x) * np.log(alpha + tx)
-    ll = np.where(x > 0, np.logaddexp(first, np.where(x > 0, second, -np.inf)), first)
-    return pd.Series(ll, index=s.index, name="log_likelihood")
-
-
-def pareto_nbd_log_likelihood(params: Any, summary: pd.DataFrame) -> pd.Series:
-    """Per-customer Pareto/NBD log-likelihood (Fader & Hardie 2005 note, eq. 3), in log space.
-
-    Examples
-    --------
-    >>> s = pd.DataFrame({"frequency": [0], "recency": [0.0], "T": [38.86]})
-    >>> round(float(pareto_nbd_log_likelihood(dict(r=0.553, alpha=10.578, s=0.606, beta=11.669), s)[0]), 3)
-    -0.521
-    """
-    r, alpha, s_, beta = _p(params, ["r", "alpha", "s", "beta"])
-    s = _check_summary(summary)
-    x, tx, T = (s[c].to_numpy(dtype="float64") for c in ("frequency", "recency", "T"))
-    rsx = r + s_ + x
-    if alpha >= beta:
-        big, b2 = alpha, s_ + 1
-        z = lambda t: (alpha - beta) / (alpha + t)  # noqa: E731
-    else:
-        big, b2 = beta, r + x
-        z = lambda t: (beta - alpha) / (beta + t)  # noqa: E731
-    log_a1 = np.log(hyp2f1(rsx, b2, rsx + 1, z(tx))) - rsx * np.log(big + tx)
-    log_a2 = np.log(hyp2f1(rsx, b2, rsx + 1, z(T))) - rsx * np.log(big + T)
-    log_alive = -(r + x) * np.log(alpha + T) - s_ * np.log(beta + T)
-    w = s_ / rsx
-    terms = np.stack([log_alive, log_a1, log_a2])
-    weights = np.stack([np.ones_like(x), w, -w])
-    inner = logsumexp(terms, axis=0, b=weights)
-    ll = gammaln(r + x) - gammaln(r) + r * np.log(alpha) + s_ * np.log(beta) + inner
-    return pd.Series(ll, index=s.index, name="log_likelihood")
-
-
-def gamma_gamma_log_likelihood(params: Any, summary: pd.DataFrame) -> pd.Series:
-    """Per-customer Gamma-Gamma log-likelihood of the mean spend zbar given x (repeat buyers).
-
-    Examples
-    --------
-    >>> s = pd.DataFrame({"frequency": [1], "monetary_value": [10.0]})
-    >>> round(float(gamma_gamma_log_likelihood(dict(p=6.25, q=3.74, v=15.44), s)[0]), 4)
-    -3.9214
-    """
-    p, q, v = _p(params, ["p", "q", "v"])
-    s = _repeat_buyers(summary)
-    x, z = s["frequency"].to_numpy(dtype="float64"), s["monetary_value"].to_numpy(dtype="float64")
-    ll = (gammaln(p * x + q) - gammaln(p * x) - gammaln(q) + q * np.log(v) + (p * x - 1) * np.log(z)
-          + p * x * np.log(x) - (p * x + q) * np.log(v + x * z))
-    return pd.Series(ll, index=s.index, name="log_likelihood")
 
 
 def _kind(model: Any) -> str:
@@ -494,40 +422,11 @@ def _draw_params(model: Any, n: int, gen: np.random.Generator) -> list[pd.Series
     return [pd.Series(np.exp(row), index=est.index) for row in logs]
 
 
-def load_cdnow_sample() -> pd.DataFrame:
-    """The transaction log of the 2,357-customer CDNOW sample of Fader, Hardie & Lee (2005).
-
-    Read from lifetimes' ``CDNOW_sample.txt``: ``customer_id`` (1..2357), ``date``,
-    ``quantity`` and ``amount``, January 1997 to June 1998 (6,919 rows).
-
-    Examples
-    --------
-    >>> load_cdnow_sample()["customer_id"].nunique()
-    2357
-    """
-    from .datasets import _lifetimes_file
-
-    raw = pd.read_csv(_lifetimes_file("CDNOW_sample.txt"), sep=r"\s+", header=None,
-                      names=["master_id", "customer_id", "date", "quantity", "amount"], dtype={"date": str})
-    return pd.DataFrame({"customer_id": raw["customer_id"].to_numpy(np.int64),
-                         "date": pd.to_datetime(raw["date"], format="%Y%m%d").astype("datetime64[ns]"),
-                         "quantity": raw["quantity"].to_numpy(np.int64),
-                         "amount": raw["amount"].to_numpy(np.float64)})
-
-
-def cdnow_sample_split() -> pd.DataFrame:
-    """The CDNOW sample's calibration (to 1997-09-30) and 39-week holdout (to 1998-06-30), in weeks.
-
-    :func:`relmkt_lib.data.calibration_holdout_split` with daily merging and days / 7, so the
-    ``_cal`` columns reproduce the published summary (:func:`relmkt_lib.datasets.load_cdnow_summary`).
-
-    Examples
-    --------
-    >>> split = cdnow_sample_split()
-    >>> split.loc[1, ["frequency_cal", "recency_cal", "T_cal", "frequency_holdout", "duration_holdout"]].round(2).tolist()
-    [2.0, 30.43, 38.86, 1.0, 39.0]
-    """
-    from .data import calibration_holdout_split
-
-    return calibration_holdout_split(load_cdnow_sample(), "customer_id", "date", "1997-09-30", "1998-06-30",
-                                     "amount", freq="D", freq_multiplier=7)
+# Loaders of the CDNOW sample live in relmkt_lib.datasets; the per-customer log-likelihoods in a
+# private module. Both are part of this module's public API.
+from ._btyd_likelihoods import (  # noqa: E402
+    bgnbd_log_likelihood,
+    gamma_gamma_log_likelihood,
+    pareto_nbd_log_likelihood,
+)
+from .datasets import cdnow_sample_split, load_cdnow_sample  # noqa: E402

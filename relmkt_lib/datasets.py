@@ -30,6 +30,8 @@ __all__ = [
     "data_dir",
     "load_cdnow",
     "load_cdnow_summary",
+    "load_cdnow_sample",
+    "cdnow_sample_split",
     "load_donations",
     "load_retention_cohorts",
     "BorealData",
@@ -170,6 +172,43 @@ def load_cdnow_summary() -> pd.DataFrame:
         "monetary_value": raw["zbar"].to_numpy(np.float64),
     }, index=pd.Index(raw["ID"].to_numpy(np.int64), name="customer_id"))
     return df
+
+
+def load_cdnow_sample() -> pd.DataFrame:
+    """The transaction log of the 2,357-customer CDNOW sample of Fader, Hardie & Lee (2005).
+
+    Read from lifetimes' ``CDNOW_sample.txt``: ``customer_id`` (1..2357), ``date``,
+    ``quantity`` and ``amount``, January 1997 to June 1998 (6,919 rows).
+
+    Examples
+    --------
+    >>> load_cdnow_sample()["customer_id"].nunique()
+    2357
+    """
+    raw = pd.read_csv(_lifetimes_file("CDNOW_sample.txt"), sep=r"\s+", header=None,
+                      names=["master_id", "customer_id", "date", "quantity", "amount"], dtype={"date": str})
+    return pd.DataFrame({"customer_id": raw["customer_id"].to_numpy(np.int64),
+                         "date": pd.to_datetime(raw["date"], format="%Y%m%d").astype("datetime64[ns]"),
+                         "quantity": raw["quantity"].to_numpy(np.int64),
+                         "amount": raw["amount"].to_numpy(np.float64)})
+
+
+def cdnow_sample_split() -> pd.DataFrame:
+    """The CDNOW sample's calibration (to 1997-09-30) and 39-week holdout (to 1998-06-30), in weeks.
+
+    :func:`relmkt_lib.data.calibration_holdout_split` with daily merging and days / 7, so the
+    ``_cal`` columns reproduce the published summary (:func:`relmkt_lib.datasets.load_cdnow_summary`).
+
+    Examples
+    --------
+    >>> split = cdnow_sample_split()
+    >>> split.loc[1, ["frequency_cal", "recency_cal", "T_cal", "frequency_holdout", "duration_holdout"]].round(2).tolist()
+    [2.0, 30.43, 38.86, 1.0, 39.0]
+    """
+    from .data import calibration_holdout_split
+
+    return calibration_holdout_split(load_cdnow_sample(), "customer_id", "date", "1997-09-30", "1998-06-30",
+                                     "amount", freq="D", freq_multiplier=7)
 
 
 def load_donations() -> pd.DataFrame:
