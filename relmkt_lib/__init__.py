@@ -25,6 +25,7 @@ _SUBMODULES = (
     "migration",
     "contractual",
     "btyd",
+    "loyalty",
     "plotting",
     "exercises",
 )

@@ -22,6 +22,8 @@ from ._plot_cohorts import *  # noqa: F401,F403
 from ._plot_cohorts import __all__ as _cohorts_all
 from ._plot_contractual import *  # noqa: F401,F403
 from ._plot_contractual import __all__ as _contractual_all
+from ._plot_loyalty import *  # noqa: F401,F403
+from ._plot_loyalty import __all__ as _loyalty_all
 from ._plot_metrics import *  # noqa: F401,F403
 from ._plot_metrics import __all__ as _metrics_all
 from ._plot_migration import *  # noqa: F401,F403
@@ -46,6 +48,7 @@ __all__ = [
     *_migration_all,
     *_contractual_all,
     *_btyd_all,
+    *_loyalty_all,
 ]
 
 STYLE_FILE = "relmkt.mplstyle"

@@ -1,0 +1,284 @@
+"""Private engine of :mod:`relmkt_lib.loyalty`: the vectorised week-by-week simulation.
+
+Everything here works on numpy arrays, one entry per customer, and loops only over weeks
+(or, for the stamp card, over stamps). The public module validates the inputs and documents
+the model; this module only computes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["assemble", "draw_population", "join_probability", "response_weights", "run_weeks",
+           "run_stamp_card"]
+
+GROUPS = ("control", "non-member", "member")  # group codes 0, 1, 2
+
+
+def draw_population(n: int, b: Any, rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """Heterogeneous customers: gamma purchase rates, gamma-gamma spend, beta dropout hazards."""
+    base_rate = rng.gamma(b.rate_r, 1.0 / b.rate_alpha, n)
+    nu = rng.gamma(b.spend_q, 1.0 / b.spend_gamma, n)  # Gamma-Gamma: mean spend = p / nu
+    mean_spend = b.spend_p / nu
+    dropout = rng.beta(b.dropout_a, b.dropout_b, n)
+    return {"base_rate": base_rate, "mean_spend": mean_spend, "dropout": dropout}
+
+
+def response_weights(light: np.ndarray, light_buyer_response: float) -> np.ndarray:
+    """Response multiplier: light buyers (1 + L) times heavy buyers, averaging 1 over a median split."""
+    L = float(light_buyer_response)
+    return np.where(light, 2.0 * (1.0 + L) / (2.0 + L), 2.0 / (2.0 + L))
+
+
+def join_probability(rate: np.ndarray, share: float, selection: float) -> np.ndarray:
+    """min(c x rate ** selection, 1), with c set (by bisection) so the probabilities average ``share``."""
+    if share >= 1.0:
+        return np.ones(rate.size)
+    w = rate ** selection
+    w = w / w.mean()
+    lo, hi = share, share / max(np.minimum(w, 1e300).min(), 1e-12) + 1.0
+    for _ in range(50):
+        mid = 0.5 * (lo + hi)
+        lo, hi = (mid, hi) if np.minimum(mid * w, 1.0).mean() < share else (lo, mid)
+    return np.minimum(lo * w, 1.0)
+
+
+def _lift(b: Any, resp: np.ndarray, progress: np.ndarray, endowed: np.ndarray,
+          rewarded: np.ndarray) -> np.ndarray:
+    """Rate multiplier of card holders: 1 + response x (goal gradient + pressure + endowment + rewarded)."""
+    extra = np.zeros(progress.shape)
+    if b.goal_gradient:
+        extra += b.goal_gradient * progress ** b.goal_gradient_power
+    if b.points_pressure:
+        extra += b.points_pressure * (progress >= 1.0 - b.pressure_window)
+    if b.endowment_effect:
+        extra += b.endowment_effect * endowed
+    if b.rewarded_behaviour:
+        extra += b.rewarded_behaviour * rewarded
+    return 1.0 + resp * extra
+
+
+def run_weeks(pop: dict[str, np.ndarray], program: Any, b: Any, weeks: int,
+              rng: np.random.Generator) -> dict[str, Any]:
+    """Simulate ``weeks`` weeks. ``pop`` holds base_rate, mean_spend, dropout, treated, light."""
+    n = pop["base_rate"].size
+    base_rate, mean_spend, dropout = pop["base_rate"], pop["mean_spend"], pop["dropout"]
+    treated, light = pop["treated"], pop["light"]
+    # --- enrolment (week 0): invited by target, self-selection tilted towards heavy buyers
+    invited = treated.copy()
+    if program.target == "light":
+        invited &= light
+    elif program.target == "heavy":
+        invited &= ~light
+    member = np.zeros(n, dtype=bool)
+    if invited.any():
+        p_join = join_probability(base_rate[invited], program.enrolment_rate, b.enrolment_selection)
+        member[np.flatnonzero(invited)[rng.random(p_join.size) < p_join]] = True
+    group = np.where(treated, np.where(member, 2, 1), 0).astype(np.int8)
+    m_idx = np.flatnonzero(member)
+    nm = m_idx.size
+    m_rate, m_spend = base_rate[m_idx], mean_spend[m_idx]
+    resp = response_weights(light[m_idx], b.light_buyer_response)
+    hazard = dropout.copy()
+    hazard[m_idx] = np.minimum(hazard[m_idx] * b.dropout_effect, 1.0)
+    # --- member state
+    thr = float(program.reward_threshold)
+    balance = np.full(nm, float(program.endowed_points))
+    endowed = np.full(nm, program.endowed_points > 0)
+    rewarded = np.zeros(nm, dtype=bool)
+    idle = np.zeros(nm, dtype=np.int32)  # weeks since the last purchase (for expiry)
+    tiers = program.tiers
+    if tiers:
+        tier_min = np.array([t.min_spend for t in tiers])
+        tier_mult = np.r_[1.0, [t.earn_multiplier for t in tiers]]
+        tier_disc = np.r_[0.0, [t.discount for t in tiers]]
+        ring = np.zeros((52, nm), dtype=np.float32) if weeks > 52 else None
+        rolling = np.zeros(nm)
+    # --- per-customer totals and weekly panel
+    alive = np.ones(n, dtype=bool)
+    purchases = np.zeros(n, dtype=np.int64)
+    revenue = np.zeros(n)
+    m_tot = {k: np.zeros(nm) for k in ("rewards", "issued", "redeemed", "expired")}
+    m_tot["issued"] += balance  # endowed points count as issued
+    cols = ("customers_alive", "purchases", "revenue", "points_issued", "rewards_redeemed",
+            "points_expired", "discount_cost")
+    panel = {c: np.zeros((weeks, 3)) for c in cols}
+    red_idx, red_week = [], []
+    nonm_rate = base_rate * (~member)
+    for t in range(weeks):
+        panel["customers_alive"][t] = np.bincount(group, weights=alive, minlength=3)
+        rate = nonm_rate.copy()
+        if nm:
+            prog = balance / thr
+            if not b.post_reward_reset:
+                prog = np.where(rewarded, 1.0, prog)
+            rate[m_idx] = m_rate * _lift(b, resp, prog, endowed, rewarded)
+        rate *= alive
+        k = rng.poisson(rate)
+        buyers = np.flatnonzero(k)
+        kb = k[buyers]
+        spend = np.zeros(n)
+        # sum of k gamma(p, mean/p) spends is gamma(k p, mean/p)
+        spend[buyers] = rng.gamma(kb * b.spend_p, mean_spend[buyers] / b.spend_p)
+        purchases += k
+        revenue += spend
+        panel["purchases"][t] = np.bincount(group[buyers], weights=kb, minlength=3)
+        panel["revenue"][t] = np.bincount(group[buyers], weights=spend[buyers], minlength=3)
+        if nm:
+            km, sm = k[m_idx], spend[m_idx]
+            earn = program.earn_per_dollar * sm + program.earn_per_visit * km
+            if tiers:
+                level = np.searchsorted(tier_min, rolling, side="right")  # 0 = no tier
+                earn = earn * tier_mult[level]
+                panel["discount_cost"][t, 2] = float(tier_disc[level] @ sm)
+                rolling += sm
+                if ring is not None:
+                    rolling -= ring[t % 52]
+                    ring[t % 52] = sm
+            balance += earn
+            m_tot["issued"] += earn
+            n_rew = np.floor(balance / thr)
+            got = np.flatnonzero(n_rew)
+            if got.size:
+                balance[got] -= n_rew[got] * thr
+                m_tot["rewards"][got] += n_rew[got]
+                m_tot["redeemed"][got] += n_rew[got] * thr
+                rewarded[got] = True
+                endowed[got] = False
+                red_idx.append(np.repeat(m_idx[got], n_rew[got].astype(np.int64)))
+                red_week.append(np.full(int(n_rew[got].sum()), t, dtype=np.int32))
+            if program.expiry_weeks is not None:
+                idle = np.where(km > 0, 0, idle + 1)
+                gone = np.flatnonzero((idle >= program.expiry_weeks) & (balance > 0))
+                if gone.size:
+                    m_tot["expired"][gone] += balance[gone]
+                    panel["points_expired"][t, 2] = balance[gone].sum()
+                    balance[gone] = 0.0
+                    endowed[gone] = False
+            panel["points_issued"][t, 2] = earn.sum() + (program.endowed_points * nm if t == 0 else 0.0)
+            panel["rewards_redeemed"][t, 2] = n_rew.sum()
+        # dropout at the end of the week
+        alive &= rng.random(n) >= hazard
+    redemptions = pd.DataFrame({
+        "customer_id": np.concatenate(red_idx) if red_idx else np.zeros(0, dtype=np.int64),
+        "week": np.concatenate(red_week) if red_week else np.zeros(0, dtype=np.int32),
+    })
+    return {"member": member, "group": group, "alive": alive, "purchases": purchases,
+            "revenue": revenue, "m_idx": m_idx, "m_tot": m_tot, "balance": balance,
+            "panel": panel, "redemptions": redemptions}
+
+
+def run_stamp_card(rate: np.ndarray, hazard: np.ndarray, light: np.ndarray, needed: int, given: int,
+                   weeks: float, b: Any, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Continuous-time stamp card. Returns intervals (customers x stamps, days; nan if not made)
+    and a completed flag.
+
+    Between two purchases the rate is constant (it changes only when a stamp is added), so the
+    time to the next purchase is exactly exponential with the current rate. The card is abandoned
+    at an exponential time (hazard per week); a purchase after abandonment or after the window
+    does not count.
+    """
+    n = rate.size
+    resp = response_weights(light, b.light_buyer_response)
+    endowed = np.full(n, given > 0)
+    abandon_rate = hazard / (1.0 + resp * b.endowment_effect * endowed)
+    with np.errstate(divide="ignore"):
+        stop = np.minimum(rng.exponential(1.0, n) / abandon_rate, weeks) * 7.0  # days
+    clock = np.zeros(n)
+    active = np.ones(n, dtype=bool)
+    intervals = np.full((n, needed - given), np.nan)
+    for j, stamp in enumerate(range(given, needed)):
+        prog = np.full(n, stamp / needed)
+        lift = _lift(b, resp, prog, endowed, np.zeros(n, dtype=bool))
+        gap = rng.exponential(1.0, n) / (rate * lift) * 7.0
+        clock += gap
+        active &= clock <= stop
+        intervals[active, j] = gap[active]
+    return intervals, active
+
+
+def assemble(ids: np.ndarray, pop: dict, sim: dict, program: Any, b: Any, weeks: int) -> tuple:
+    """The result tables (panel, customers, redemptions, summary) from the raw simulation."""
+    n, member, m_idx, m_tot = ids.size, sim["member"], sim["m_idx"], sim["m_tot"]
+    rows = {k: v.reshape(-1) for k, v in sim["panel"].items()}
+    panel = pd.DataFrame({"week": np.repeat(np.arange(weeks), 3),
+                          "arm": np.tile(["control", "program", "program"], weeks),
+                          "group": np.tile(GROUPS, weeks), **rows})
+    n_members = member.sum()
+    panel["margin"] = b.margin_rate * panel["revenue"]
+    panel["reward_cost"] = panel["rewards_redeemed"] * program.reward_value
+    running = np.tile([0.0, 0.0, program.fixed_cost_per_week + program.cost_per_member_per_week * n_members], weeks)
+    panel["program_cost"] = panel["discount_cost"] + running
+    int_cols = ["customers_alive", "purchases", "rewards_redeemed"]
+    panel[int_cols] = panel[int_cols].astype(np.int64)
+    panel = panel[["week", "arm", "group", "customers_alive", "purchases", "revenue", "margin",
+                   "points_issued", "rewards_redeemed", "reward_cost", "points_expired",
+                   "discount_cost", "program_cost"]]
+    panel = panel[(panel["group"] != "member") | (n_members > 0)].reset_index(drop=True)
+    full = {}
+    for k, name in (("rewards", "rewards"), ("issued", "points_issued"), ("redeemed", "points_redeemed"),
+                    ("expired", "points_expired")):
+        full[name] = np.zeros(n)
+        full[name][m_idx] = m_tot[k]
+    full["points_outstanding"] = np.zeros(n)
+    full["points_outstanding"][m_idx] = sim["balance"]
+    treated = pop["treated"]
+    cust = pd.DataFrame({"customer_id": ids, "arm": np.where(treated, "program", "control"), "member": member,
+                         "light_buyer": pop["light"], "base_rate": pop["base_rate"],
+                         "purchases": sim["purchases"], "revenue": sim["revenue"],
+                         "rewards": full["rewards"].astype(np.int64), **{k: full[k] for k in list(full)[1:]},
+                         "alive_at_end": sim["alive"]})
+    red = sim["redemptions"]
+    red["customer_id"] = ids[red["customer_id"].to_numpy()]
+    return panel, cust, red, _summary(panel, cust, treated, member, program, b, weeks)
+
+
+def _summary(panel: pd.DataFrame, cust: pd.DataFrame, treated: np.ndarray, member: np.ndarray,
+             program: Any, b: Any, weeks: int) -> pd.Series:
+    n_p, n_c = int(treated.sum()), int((~treated).sum())
+    rev, alive = cust["revenue"].to_numpy(), cust["alive_at_end"].to_numpy()
+    inc_rev = (rev[treated].mean() - rev[~treated].mean()) * n_p
+    reward_cost = float(panel["reward_cost"].sum())
+    discount_cost = float(panel["discount_cost"].sum())
+    program_cost = float(panel["program_cost"].sum())
+    total = reward_cost + program_cost
+    inc_margin = b.margin_rate * inc_rev
+    issued = cust["points_issued"].sum()
+    redeemed, outstanding = cust["points_redeemed"].sum(), cust["points_outstanding"].sum()
+    # CLV per customer: discounted weekly net value over the horizon plus a survival-based tail.
+    d = (1 + b.annual_discount_rate) ** (1 / 52) - 1
+    disc = (1 + d) ** -np.arange(1, weeks + 1)
+    clv = {}
+    for arm, size in (("control", n_c), ("program", n_p)):
+        cols = ["margin", "reward_cost", "program_cost", "customers_alive"]
+        p = panel[panel["arm"] == arm].groupby("week")[cols].sum()
+        net = (p["margin"] - p["reward_cost"] - p["program_cost"]).to_numpy() / size
+        a = p["customers_alive"].to_numpy()
+        last = slice(max(weeks - 4, 0), weeks)
+        surv = (a[-1] / a[last][0]) ** (1 / max(len(a[last]) - 1, 1)) if a[last][0] > 0 else 0.0
+        q = surv / (1 + d)
+        clv[arm] = float(net @ disc + net[last].mean() * q / (1 - q) * disc[-1])
+    members_rev = rev[member].mean() if member.any() else np.nan
+    nonm = treated & ~member
+    return pd.Series({
+        "customers": n_p + n_c, "program_arm": n_p, "control_arm": n_c, "members": int(member.sum()),
+        "enrolled_share": member.sum() / n_p, "weeks": weeks,
+        "revenue_per_customer_program": rev[treated].mean(), "revenue_per_customer_control": rev[~treated].mean(),
+        "incremental_revenue": inc_rev, "incremental_margin": inc_margin,
+        "reward_cost": reward_cost, "discount_cost": discount_cost, "running_cost": program_cost - discount_cost,
+        "program_cost": program_cost, "total_cost": total, "net_benefit": inc_margin - total,
+        "roi": (inc_margin - total) / total if total > 0 else np.nan,
+        "rewards": int(cust["rewards"].sum()), "points_issued": issued, "points_redeemed": redeemed,
+        "points_expired": cust["points_expired"].sum(), "points_outstanding": outstanding,
+        "breakage": 1 - redeemed / issued if issued > 0 else np.nan,
+        "outstanding_share": outstanding / issued if issued > 0 else np.nan,
+        "liability": outstanding * program.reward_value / program.reward_threshold,
+        "retention_program": alive[treated].mean(), "retention_control": alive[~treated].mean(),
+        "retention_change": alive[treated].mean() - alive[~treated].mean(),
+        "clv_program": clv["program"], "clv_control": clv["control"], "clv_change": clv["program"] - clv["control"],
+        "revenue_per_member": members_rev, "revenue_per_nonmember": rev[nonm].mean() if nonm.any() else np.nan,
+        "member_vs_nonmember_gap": members_rev - (rev[nonm].mean() if nonm.any() else np.nan),
+    })
