@@ -65,6 +65,7 @@ datasets: $(DEV_STAMP)
 bench: $(DEV_STAMP)
 	$(PY) benchmarks/bench_import.py
 	$(PY) benchmarks/bench_summary.py
+	$(PY) benchmarks/bench_loyalty.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache
