@@ -9,6 +9,10 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip --disable-pip-version-check
 PORT   ?= 8888
+# Extra options for `make lab` (the browser test passes a fresh token this way).
+LAB_ARGS ?=
+# The folder JupyterLab serves (the kit itself; the browser test serves a copy).
+LAB_ROOT ?= $(CURDIR)
 # Run pytest on both cores; each notebook stays on one worker (nbval needs that).
 JOBS   ?= 2
 
@@ -43,9 +47,9 @@ install-dev: $(DEV_STAMP)
 
 lab: $(BASE_STAMP)
 	$(VENV)/bin/jupyter lab --LabApp.default_url=/lab/tree/notebooks/00-welcome.ipynb \
-	  --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) --ServerApp.root_dir="$(CURDIR)" \
+	  --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) --ServerApp.root_dir="$(LAB_ROOT)" \
 	  --ServerApp.open_browser=$(if $(DISPLAY),True,False) \
-	  $(if $(filter 0,$(shell id -u)),--allow-root)
+	  $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 test: $(DEV_STAMP)
 	RELMKT_STRICT_CHECKS=1 $(PY) -m pytest -p no:cacheprovider -n $(JOBS) --dist loadfile \
