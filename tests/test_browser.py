@@ -175,3 +175,14 @@ def test_chapter_01_runs_with_plots_and_widget(lab, browser):
     assert page.locator(".widget-slider").count() >= 3, "the explorer's sliders are missing"
     assert page.locator(".widget-vbox img").count() >= 1, "the explorer drew no plot"
     page.close()
+
+
+def test_the_address_make_lab_prints_opens_the_welcome_notebook(lab, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.goto(f"{lab['base']}/?token={lab['token']}")
+    page.wait_for_url(re.compile(r"/lab/tree/notebooks/00-welcome\.ipynb"), timeout=60_000)
+    page.locator(".lm-TabBar-tabLabel", has_text="00-welcome.ipynb").first.wait_for(timeout=60_000)
+    page.locator(".jp-Notebook .jp-RenderedMarkdown h1").first.wait_for(timeout=60_000)
+    assert page.locator("text=official Jupyter news").count() == 0, "the news prompt popped up"
+    page.screenshot(path=str(SHOTS / "first-view.png"))
+    page.close()
