@@ -28,6 +28,7 @@ _SUBMODULES = (
     "loyalty",
     "plotting",
     "exercises",
+    "exceptions",
 )
 
 __all__ = ["__version__", *_SUBMODULES]

@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .exceptions import DataWarning
 from ._checks import check_dataframe, first_bad_row, plain, require_columns
 
 __all__ = [
@@ -33,10 +34,6 @@ __all__ = [
 ]
 
 _FREQS = {"D": 1, "W": 7}
-
-
-class DataWarning(UserWarning):
-    """Rows were dropped, repaired or left out on request; the message says how many."""
 
 
 def _report(message: str) -> None:

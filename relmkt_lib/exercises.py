@@ -29,6 +29,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .exceptions import ExerciseCheckError
+
 __all__ = [
     "STRICT_ENV", "EXERCISES_ENV", "ExerciseCheckError", "Verdict", "CheckResult", "Checker",
     "strict_mode", "approx", "same_choice", "same_frame", "exercises_dir", "load_checks",
@@ -39,10 +41,6 @@ __all__ = [
 STRICT_ENV = "RELMKT_STRICT_CHECKS"
 EXERCISES_ENV = "RELMKT_EXERCISES"
 _ICONS = {"correct": "✅", "not yet": "❌", "not answered": "⏳"}
-
-
-class ExerciseCheckError(AssertionError):
-    """Raised by a check that does not pass while strict mode is on."""
 
 
 def strict_mode() -> bool:

@@ -37,9 +37,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._boreal import BOREAL_SEED, BOREAL_TRUTH, build_boreal
+from .datasets._boreal import BOREAL_SEED, BOREAL_TRUTH, build_boreal
 from ._checks import as_rng, check_positive, check_probability
-from ._subscriptions import SUBSCRIPTIONS_SEED, SUBSCRIPTIONS_TRUTH, build_subscriptions
+from .datasets._subscriptions import SUBSCRIPTIONS_SEED, SUBSCRIPTIONS_TRUTH, build_subscriptions
 
 __all__ = [
     "BGNBDParams",

@@ -142,7 +142,7 @@ def test_levers_and_gupta_lehmann_stuart_magnitudes():
     assert lv.loc["retention", "change_pct"] == pytest.approx((0.808 / (1.1 - 0.808)) / (0.8 / 0.3) * 100 - 100)
     assert lv.loc["retention", "elasticity"] == pytest.approx(1.1 / 0.3)
     assert lv.attrs["base_clv"] == pytest.approx(800 / 3)
-    # golden (../shared/reference/README.md): Gupta, Lehmann & Stuart (2004) found that 1 % better
+    # golden (published): Gupta, Lehmann & Stuart (2004) found that 1 % better
     # retention, margin and acquisition cost raise value by about 5 %, 1 % and 0.1 %
     lv = clv_levers(100, 0.9, 0.1, timing="start", acquisition_cost=50)
     ret, margin, _, acq = lv["change_pct"]

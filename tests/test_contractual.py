@@ -14,14 +14,7 @@ from relmkt_lib import datasets
 from relmkt_lib.contractual import ShiftedBetaGeometric, active_counts_array, constant_retention
 from relmkt_lib.simulate import sbg_survival, simulate_contractual
 
-REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference"
-
-
-def _reference(name: str) -> pd.DataFrame:
-    path = REFERENCE / name
-    if not path.exists():  # pragma: no cover - the kit ships the 2007 table itself
-        pytest.skip(f"{path} not available")
-    return pd.read_csv(path)
+from golden import golden as _reference
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ from relmkt_lib import datasets
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "datasets"
-SHARED_REF = ROOT.parent / "shared" / "reference" / "sbg_fader_hardie_2007_cohort_survival.csv"
+GOLDEN_COHORTS = ROOT / "tests" / "golden" / "sbg_fader_hardie_2007_cohort_survival.csv"
 SYNTHETIC = ["boreal", "subscriptions"]
 
 
@@ -80,9 +80,8 @@ def test_retention_cohorts():
     assert rc["highend_active"].iloc[[0, 7, 12]].tolist() == [1000, 491, 394]
 
 
-@pytest.mark.skipif(not SHARED_REF.exists(), reason="../shared/reference is not available in this checkout")
-def test_retention_cohorts_are_the_reference_bytes():
-    assert (DATA / "retention_cohorts" / "sbg_fader_hardie_2007.csv").read_bytes() == SHARED_REF.read_bytes()
+def test_retention_cohorts_are_the_published_table():
+    assert (DATA / "retention_cohorts" / "sbg_fader_hardie_2007.csv").read_bytes() == GOLDEN_COHORTS.read_bytes()
 
 
 # ---------------------------------------------------------------- loaders

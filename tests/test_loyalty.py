@@ -235,7 +235,7 @@ def test_targeting_invites_only_the_target():
     assert c.loc[c["arm"] == "program", "light_buyer"].eq(c.loc[c["arm"] == "program", "member"]).all()
 
 
-# ---------------------------------------------------------------- calibration (../shared/reference)
+# ---------------------------------------------------------------- calibration (published effect sizes, cited per test)
 def test_goal_gradient_matches_kivetz_urminsky_zheng_2006():
     r = stamp_card_experiment(10, 0, n_customers=300_000, rng=1)
     s = r.summary

@@ -12,8 +12,9 @@ import pytest
 from relmkt_lib import migration as mg
 from relmkt_lib import plotting
 
-REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference"
-PC_CSV = REFERENCE / "pfeifer_carraway_2000_migration_example.csv"
+from golden import golden_path
+
+PC_CSV = golden_path("pfeifer_carraway_2000_migration_example.csv")
 
 RULES = mg.LadderRules(window=2, regular_min_purchases=2, ambassador_min_purchases=4,
                        ambassador_min_tenure=1, lapsed_after=2)

@@ -88,3 +88,30 @@ def test_ci_runs_the_readme_test_command():
 def test_licences_present():
     assert "MIT License" in (ROOT / "LICENSE").read_text()
     assert "Attribution 4.0 International" in (ROOT / "LICENSE-TEXT").read_text()
+
+
+# Text that would make a file depend on a folder outside the clone (the team's shared folder, or
+# an absolute path on a developer's machine). The pattern is built so this file does not match.
+_OUTSIDE = re.compile("|".join([r"\.\./" + "shared", r"/work" + "/", r'"' + "shared" + r'"\s*/']))
+_TEXT = {".py", ".ipynb", ".md", ".toml", ".cfg", ".txt", ".yml", ".yaml", ".json", ""}
+
+
+def _tracked_files() -> list[Path]:
+    try:
+        out = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+        return [ROOT / p for p in out.splitlines()]
+    except (OSError, subprocess.CalledProcessError):  # a download without git: walk the tree
+        skip = {".git", ".venv", "build", "node_modules"}
+        return [p for p in ROOT.rglob("*") if p.is_file() and not skip & set(p.relative_to(ROOT).parts)]
+
+
+def test_no_file_reads_outside_the_clone():
+    """A user's clone has no shared folder beside it: every value a test or notebook needs ships here."""
+    offenders = []
+    for path in _tracked_files():
+        if path.suffix not in _TEXT or not path.is_file() or path.name in {"README.md", "CONTRIBUTING.md"}:
+            continue
+        for n, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
+            if _OUTSIDE.search(line):
+                offenders.append(f"{path.relative_to(ROOT)}:{n}: {line.strip()[:100]}")
+    assert not offenders, "files that read outside the clone (copy the values into tests/golden/):\n" + "\n".join(offenders)

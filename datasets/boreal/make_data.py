@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # use this clone's relmkt_lib
 
-from relmkt_lib.datasets import _rebuild_cli  # noqa: E402
+from relmkt_lib.datasets._build import _rebuild_cli  # noqa: E402
 
 if __name__ == "__main__":
     _rebuild_cli("boreal")

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ._plotbase import get_axes, percent_axis
+from ._base import get_axes, percent_axis
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -21,7 +21,7 @@ def _fitted(model: Any) -> tuple[float, float]:
 
 
 def _observed(observed: Any) -> np.ndarray:
-    from .contractual import active_counts_array
+    from ..contractual import active_counts_array
 
     return active_counts_array(observed)
 

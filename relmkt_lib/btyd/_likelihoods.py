@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import betaln, gammaln, hyp2f1, logsumexp
 
-from .btyd import _p, _check_summary, _repeat_buyers
+from ._models import _p, _check_summary, _repeat_buyers
 
 __all__ = ["bgnbd_log_likelihood", "pareto_nbd_log_likelihood", "gamma_gamma_log_likelihood"]
 

@@ -38,8 +38,6 @@ __all__ = [
     "load_boreal",
     "load_subscriptions",
     "load_subscription_cohorts",
-    "write_tables",
-    "rebuild",
 ]
 
 #: Per table: date columns and nullable integer columns.
@@ -64,7 +62,7 @@ def data_dir() -> Path:
     'datasets'
     """
     env = os.environ.get("RELMKT_DATA")
-    path = Path(env).expanduser() if env else Path(__file__).resolve().parent.parent / "datasets"
+    path = Path(env).expanduser() if env else Path(__file__).resolve().parents[2] / "datasets"
     if not path.is_dir():
         where = f"RELMKT_DATA={env!r}" if env else f"the kit's folder {str(path)!r}"
         raise FileNotFoundError(
@@ -205,7 +203,7 @@ def cdnow_sample_split() -> pd.DataFrame:
     >>> split.loc[1, ["frequency_cal", "recency_cal", "T_cal", "frequency_holdout", "duration_holdout"]].round(2).tolist()
     [2.0, 30.43, 38.86, 1.0, 39.0]
     """
-    from .data import calibration_holdout_split
+    from ..data import calibration_holdout_split
 
     return calibration_holdout_split(load_cdnow_sample(), "customer_id", "date", "1997-09-30", "1998-06-30",
                                      "amount", freq="D", freq_multiplier=7)
@@ -317,86 +315,3 @@ def load_subscription_cohorts() -> pd.DataFrame:
     ['plan', 'cohort', 'month', 'active']
     """
     return _read_table("subscriptions", "cohort_counts")
-
-
-def write_tables(tables: Mapping[str, pd.DataFrame], out_dir: str | os.PathLike,
-                 decimals: Mapping[str, int] | None = None) -> list[Path]:
-    """Write DataFrames as CSV files, byte for byte the same on every run.
-
-    UTF-8, ``\\n`` line ends, no index, columns in the frame's order, dates as ISO
-    ``YYYY-MM-DD``, booleans as ``True``/``False``, missing values as empty fields and floats
-    with 2 decimals unless ``decimals`` names another number for a column.
-
-    Parameters
-    ----------
-    tables : mapping of file stem to DataFrame
-    out_dir : folder, created if needed
-    decimals : mapping of column name to decimals, optional
-
-    Returns
-    -------
-    list of Path
-        The files written, in the order of ``tables``.
-    """
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    decimals = dict(decimals or {})
-    written = []
-    for name, df in tables.items():
-        frame = df.copy()
-        for col in frame.columns:
-            s = frame[col]
-            if pd.api.types.is_datetime64_any_dtype(s):
-                frame[col] = s.dt.strftime("%Y-%m-%d").fillna("")
-            elif pd.api.types.is_float_dtype(s):
-                fmt = f"{{:.{decimals.get(col, 2)}f}}"
-                frame[col] = [("" if np.isnan(v) else fmt.format(v)) for v in s.to_numpy(np.float64)]
-        path = out / f"{name}.csv"
-        frame.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
-        written.append(path)
-    return written
-
-
-#: The synthetic datasets: builder and seed in relmkt_lib.simulate, and the columns written
-#: with more than 2 decimals (the others are money or rates).
-_SYNTHETIC = {
-    "boreal": ("build_boreal", "BOREAL_SEED", {"lambda_week": 5, "mu_week": 5}),
-    "subscriptions": ("build_subscriptions", "SUBSCRIPTIONS_SEED", {"data_usage_gb": 1, "theta0": 5, "theta": 5}),
-}
-
-
-def rebuild(name: str, out_dir: str | os.PathLike | None = None) -> list[Path]:
-    """Regenerate a synthetic dataset's CSV files from its builder and seed.
-
-    This is what ``python datasets/NAME/make_data.py`` runs. The files come out byte for
-    byte the same with the pinned numpy and pandas versions.
-
-    Parameters
-    ----------
-    name : {"boreal", "subscriptions"}
-    out_dir : folder, optional
-        Where to write (default: the dataset's own folder).
-
-    Returns
-    -------
-    list of Path
-        The files written.
-    """
-    if name not in _SYNTHETIC:
-        raise ValueError(f"unknown dataset {name!r}; the synthetic datasets are {sorted(_SYNTHETIC)}")
-    from . import simulate
-
-    builder, seed, decimals = _SYNTHETIC[name]
-    tables = getattr(simulate, builder)(rng=getattr(simulate, seed))
-    return write_tables(tables, data_dir() / name if out_dir is None else out_dir, decimals)
-
-
-def _rebuild_cli(name: str, argv: list[str] | None = None) -> None:
-    """Command line of ``datasets/NAME/make_data.py``: ``[--out DIR]``."""
-    import argparse
-
-    parser = argparse.ArgumentParser(description=f"Rebuild the {name} dataset's CSV files.")
-    parser.add_argument("--out", type=Path, default=None, help="output folder (default: the dataset's folder)")
-    args = parser.parse_args(argv)
-    for path in rebuild(name, args.out):
-        print(f"{path}: {path.stat().st_size:,} bytes")

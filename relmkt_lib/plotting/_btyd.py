@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ._checks import check_dataframe, require_columns
-from ._plotbase import get_axes, percent_axis
+from .._checks import check_dataframe, require_columns
+from ._base import get_axes, percent_axis
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._checks import check_dataframe, check_positive, require_columns
+from .._checks import check_dataframe, check_positive, require_columns
 
 __all__ = ["holdout_by_frequency", "holdout_metrics", "holdout_error_by_decile", "tracking_table",
            "frequency_recency_matrix"]

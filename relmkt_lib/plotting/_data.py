@@ -1,75 +1,19 @@
-"""Plots for the kit: one style, and ``plot_*(..., ax=None, **kwargs) -> Axes`` functions.
-
-Every plot function validates its input, draws on ``ax`` (or the current Axes), labels the
-axes in plain words with units, and returns the Axes so the caller can adjust it.
-matplotlib is imported inside the functions, so ``import relmkt_lib`` stays fast.
-"""
+"""Plots of raw activity: repeat-purchase histogram and activity over time (chapter 00)."""
 
 from __future__ import annotations
 
-from importlib.resources import files
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from ._checks import check_dataframe, require_columns
-from ._plot_btyd import *  # noqa: F401,F403
-from ._plot_btyd import __all__ as _btyd_all
-from ._plot_clv import *  # noqa: F401,F403
-from ._plot_clv import __all__ as _clv_all
-from ._plot_cohorts import *  # noqa: F401,F403
-from ._plot_cohorts import __all__ as _cohorts_all
-from ._plot_contractual import *  # noqa: F401,F403
-from ._plot_contractual import __all__ as _contractual_all
-from ._plot_loyalty import *  # noqa: F401,F403
-from ._plot_loyalty import __all__ as _loyalty_all
-from ._plot_metrics import *  # noqa: F401,F403
-from ._plot_metrics import __all__ as _metrics_all
-from ._plot_migration import *  # noqa: F401,F403
-from ._plot_migration import __all__ as _migration_all
-from ._plot_rfm import *  # noqa: F401,F403
-from ._plot_rfm import __all__ as _rfm_all
-from ._plotbase import get_axes as _axes
+from .._checks import check_dataframe, require_columns
+from ._base import get_axes
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
 
-# Each domain's plots live in a private module (_plot_<domain>.py) and are re-exported here,
-# so learners find every plot as relmkt_lib.plotting.plot_*.
-__all__ = [
-    "use_style",
-    "plot_purchase_histogram",
-    "plot_activity_over_time",
-    *_metrics_all,
-    *_rfm_all,
-    *_cohorts_all,
-    *_clv_all,
-    *_migration_all,
-    *_contractual_all,
-    *_btyd_all,
-    *_loyalty_all,
-]
-
-STYLE_FILE = "relmkt.mplstyle"
-
-
-def use_style() -> None:
-    """Apply the kit's matplotlib style (``relmkt_lib/relmkt.mplstyle``).
-
-    The style is a file shipped with the package, applied explicitly: notebooks call
-    ``use_style()`` once in their imports cell.
-
-    Examples
-    --------
-    >>> use_style()
-    >>> import matplotlib.pyplot as plt
-    >>> plt.rcParams["axes.spines.top"]
-    False
-    """
-    import matplotlib.pyplot as plt
-
-    plt.style.use(str(files("relmkt_lib") / STYLE_FILE))
+__all__ = ["plot_purchase_histogram", "plot_activity_over_time"]
 
 
 def plot_purchase_histogram(
@@ -114,7 +58,7 @@ def plot_purchase_histogram(
     capped = np.minimum(values, max_value).astype(int)
     share = np.bincount(capped, minlength=max_value + 1) / len(capped) * 100
     labels = [str(i) for i in range(max_value)] + [f"{max_value}+"]
-    ax = _axes(ax)
+    ax = get_axes(ax)
     ax.bar(labels, share, **{"color": "C0", **kwargs})
     ax.set(
         xlabel="Repeat purchases (periods with a purchase after the first)",
@@ -169,7 +113,7 @@ def plot_activity_over_time(
     full = pd.period_range(series.index.min(), series.index.max(), freq="W" if freq == "W" else "M")
     series = series.reindex(full.to_timestamp(), fill_value=0)
     per = "week" if freq == "W" else "month"
-    ax = _axes(ax)
+    ax = get_axes(ax)
     from matplotlib.ticker import StrMethodFormatter
 
     ax.plot(series.index, series.to_numpy(), **kwargs)

@@ -24,17 +24,18 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._btyd_diagnostics import (
+from ._diagnostics import (
     frequency_recency_matrix,
     holdout_by_frequency,
     holdout_error_by_decile,
     holdout_metrics,
     tracking_table,
 )
-from ._checks import as_rng, check_dataframe, check_positive, first_bad_row, plain, require_columns
+from ..exceptions import ConvergenceError
+from .._checks import as_rng, check_dataframe, check_positive, first_bad_row, plain, require_columns
 
 __all__ = [
-    "BTYDConvergenceError", "fit_bgnbd", "fit_pareto_nbd", "fit_gamma_gamma",
+    "ConvergenceError", "fit_bgnbd", "fit_pareto_nbd", "fit_gamma_gamma",
     "bgnbd_log_likelihood", "pareto_nbd_log_likelihood", "gamma_gamma_log_likelihood",
     "parameter_table", "spend_frequency_correlation", "customer_predictions", "discounted_clv",
     "bootstrap_intervals", "holdout_by_frequency", "holdout_metrics", "holdout_error_by_decile",
@@ -48,10 +49,6 @@ _FIXES = ("Usual fixes: (1) add a small penalizer, e.g. penalizer=0.001 to 0.1; 
           "weeks (freq='D', freq_multiplier=7) rather than days, so the numbers are of moderate size; "
           "(3) loosen tol (e.g. tol=1e-6) or pass initial_params close to a sensible fit; "
           "(4) check the data: enough customers with repeat purchases, recency <= T.")
-
-
-class BTYDConvergenceError(RuntimeError):
-    """The maximum-likelihood search of a BTYD model did not converge."""
 
 
 def _lifetimes():
@@ -92,10 +89,10 @@ def _fit(fitter: Any, args: tuple, model: str, tol: float, initial_params: Any) 
             warnings.simplefilter("ignore", RuntimeWarning)
             fitter.fit(*args, tol=tol, initial_params=initial_params)
     except (lt.utils.ConvergenceError, np.linalg.LinAlgError) as err:
-        raise BTYDConvergenceError(f"the {model} fit did not converge. {_FIXES}") from err
+        raise ConvergenceError(f"the {model} fit did not converge. {_FIXES}") from err
     params = fitter.params_.to_numpy(dtype="float64")
     if not np.isfinite(params).all() or (params < 1e-6).any() or (params > 1e6).any():
-        raise BTYDConvergenceError(f"the {model} fit ran off to degenerate parameters "
+        raise ConvergenceError(f"the {model} fit ran off to degenerate parameters "
                                    f"{fitter.params_.round(6).to_dict()}. {_FIXES}")
     return fitter
 
@@ -118,7 +115,7 @@ def fit_bgnbd(summary: pd.DataFrame, *, penalizer: float = 0.0, tol: float = 1e-
     Returns
     -------
     lifetimes.BetaGeoFitter
-        Fitted; ``params_`` holds r, alpha, a, b. Raises :class:`BTYDConvergenceError` with
+        Fitted; ``params_`` holds r, alpha, a, b. Raises :class:`ConvergenceError` with
         the usual fixes when the search fails.
 
     Examples
@@ -424,9 +421,9 @@ def _draw_params(model: Any, n: int, gen: np.random.Generator) -> list[pd.Series
 
 # Loaders of the CDNOW sample live in relmkt_lib.datasets; the per-customer log-likelihoods in a
 # private module. Both are part of this module's public API.
-from ._btyd_likelihoods import (  # noqa: E402
+from ._likelihoods import (  # noqa: E402
     bgnbd_log_likelihood,
     gamma_gamma_log_likelihood,
     pareto_nbd_log_likelihood,
 )
-from .datasets import cdnow_sample_split, load_cdnow_sample  # noqa: E402
+from ..datasets import cdnow_sample_split, load_cdnow_sample  # noqa: E402

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ._checks import as_rng
+from .._checks import as_rng
 
 __all__ = ["BOREAL_SEED", "BOREAL_TRUTH", "BOREAL_CAMPAIGNS", "build_boreal"]
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ._checks import as_rng
+from .._checks import as_rng
 
 __all__ = ["SUBSCRIPTIONS_SEED", "SUBSCRIPTIONS_TRUTH", "build_subscriptions"]
 
