@@ -2,7 +2,8 @@
 #   make lab    create .venv if needed, install the kit, open JupyterLab on the welcome notebook
 #   make test   create/update .venv with the test tools and run every test
 # Other targets: make notebooks (re-run every notebook in place), make students (regenerate
-# exercise student copies), make datasets (rebuild the synthetic datasets), make bench.
+# exercise student copies), make datasets (rebuild the synthetic datasets), make bench,
+# make test-lib (library tests only, fast), make test-notebooks, make lint.
 
 PYTHON ?= python3
 VENV   ?= .venv
@@ -22,10 +23,10 @@ NOTEBOOKS  := $(sort $(wildcard notebooks/[0-9][0-9]-*.ipynb))
 MASTERS    := $(sort $(wildcard exercises/[0-9][0-9]-*/[0-9][0-9]-*.ipynb))
 NBVAL      := --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg --nbval-cell-timeout=120
 
-.PHONY: lab test test-lib test-notebooks notebooks students datasets bench install install-dev clean help
+.PHONY: lab test test-lib test-notebooks lint notebooks students datasets bench install install-dev clean help
 
 help:
-	@sed -n '1,7p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '1,6p' Makefile | sed 's/^# \{0,1\}//'
 
 $(PY):
 	@$(PYTHON) -c 'import sys; v = sys.version_info[:2]; sys.exit(0 if (3, 10) <= v <= (3, 13) else "relmkt needs Python 3.10 to 3.13; this is %d.%d. Run: make PYTHON=python3.12 ..." % v)'
@@ -51,9 +52,23 @@ lab: $(BASE_STAMP)
 	  --ServerApp.open_browser=$(if $(DISPLAY),True,False) \
 	  $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
-test: $(DEV_STAMP)
+test: lint
 	RELMKT_STRICT_CHECKS=1 $(PY) -m pytest -p no:cacheprovider -n $(JOBS) --dist loadfile \
 	  --doctest-modules relmkt_lib tests $(NBVAL) $(NOTEBOOKS) $(MASTERS)
+
+# While developing: the library's tests and doctests only (no notebooks, no browser), in ~30 s.
+test-lib: $(DEV_STAMP)
+	$(PY) -m pytest -p no:cacheprovider -n $(JOBS) --dist loadfile --doctest-modules relmkt_lib tests \
+	  --ignore=tests/test_browser.py
+
+# Every chapter and exercise master under nbval (strict checks), nothing else.
+test-notebooks: $(DEV_STAMP)
+	RELMKT_STRICT_CHECKS=1 $(PY) -m pytest -p no:cacheprovider -n $(JOBS) --dist loadfile \
+	  $(NBVAL) $(NOTEBOOKS) $(MASTERS)
+
+# Style and static errors (config in pyproject.toml); the import layers are tests/test_architecture.py.
+lint: $(DEV_STAMP)
+	$(PY) -m ruff check relmkt_lib tests tools benchmarks datasets exercises notebooks conftest.py
 
 notebooks: $(DEV_STAMP)
 	$(PY) tools/chapter_map.py

@@ -30,4 +30,6 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
     for path, secs in sorted(_times.items(), key=lambda kv: -kv[1]):
         flag = "  OVER BUDGET" if secs > NOTEBOOK_BUDGET_S else ""
         tr.write_line(f"{path:<{width}}  {secs:6.1f} s{flag}")
-    tr.write_line(f"{'total':<{width}}  {sum(_times.values()):6.1f} s  ({len(_times)} notebooks; budget {NOTEBOOK_BUDGET_S:.0f} s each)")
+    total = sum(_times.values())
+    tr.write_line(f"{'total':<{width}}  {total:6.1f} s  ({len(_times)} notebooks; "
+                  f"budget {NOTEBOOK_BUDGET_S:.0f} s each)")

@@ -7,19 +7,25 @@ offending row or value, and what to do about it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import Any
+import functools
+import inspect
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
 
 __all__ = [
+    "active_counts_array",
     "as_rng",
+    "bad_rows_error",
     "check_dataframe",
     "check_probability",
     "check_positive",
     "first_bad_row",
+    "parse_dates",
     "plain",
+    "removed_keywords",
     "require_columns",
 ]
 
@@ -75,6 +81,101 @@ def first_bad_row(df: pd.DataFrame, mask: np.ndarray | pd.Series) -> tuple[Any, 
     return plain(df.index[pos]), df.iloc[pos]
 
 
+def bad_rows_error(df: pd.DataFrame, mask: Any, column: str, problem: str, fix: str,
+                   *, name: str = "") -> ValueError:
+    """The kit's one "bad rows" message: column, how many rows, the first of them, what to do.
+
+    Returns the error (``raise bad_rows_error(...)``), so the ``raise`` stays visible where it happens.
+
+    >>> df = pd.DataFrame({"amount": [3.0, -1.0, -2.0]}, index=[10, 11, 12])
+    >>> str(bad_rows_error(df, df["amount"] < 0, "amount", "are negative", "Remove them."))
+    "column 'amount': 2 row(s) are negative; the first is row 11 (value -1.0). Remove them."
+    """
+    label, row = first_bad_row(df, mask)
+    n = int(np.count_nonzero(np.asarray(mask)))
+    where = f" of {name}" if name else ""
+    return ValueError(f"column {column!r}{where}: {n} row(s) {problem}; the first is row {label!r} "
+                      f"(value {plain(row[column])!r}). {fix}")
+
+
+def parse_dates(df: pd.DataFrame, column: str, *, date_format: str | None = None,
+                allow_missing: bool = False, name: str = "", fix: str | None = None) -> pd.Series:
+    """The kit's one date parser: ``df[column]`` as datetime64, or a :func:`bad_rows_error`.
+
+    Datetime columns are returned as they are; text (or numbers, with ``date_format``) is parsed
+    with :func:`pandas.to_datetime`. A missing date is an error unless ``allow_missing`` (then it
+    stays ``NaT``); so is a value that cannot be read as a date (``fix`` replaces the advice).
+
+    >>> parse_dates(pd.DataFrame({"day": ["2024-01-02", "2024-02-30"]}), "day")
+    Traceback (most recent call last):
+    ...
+    ValueError: column 'day': 1 row(s) cannot be read as a date; the first is row 1 (value '2024-02-30'). ...
+    >>> parse_dates(pd.DataFrame({"day": [20240102]}), "day", date_format="%Y%m%d").iloc[0]
+    Timestamp('2024-01-02 00:00:00')
+    """
+    raw = df[column]
+    missing = raw.isna().to_numpy()
+    if missing.any() and not allow_missing:
+        raise bad_rows_error(df, missing, column, "have no date",
+                             "Fill in the missing dates or remove those rows.", name=name)
+    if pd.api.types.is_datetime64_any_dtype(raw):
+        return raw
+    if pd.api.types.is_numeric_dtype(raw) and date_format is None and (~missing).any():
+        raise bad_rows_error(df, ~missing, column, "hold numbers, not dates",
+                             "Pass date_format (for example date_format='%Y%m%d' for 19970101) "
+                             "or convert the column with pandas.to_datetime.", name=name)
+    text = raw.astype(str).where(~missing) if date_format else raw
+    parsed = pd.to_datetime(text, format=date_format, errors="coerce")
+    bad = parsed.isna().to_numpy() & ~missing
+    if bad.any():
+        what = f"the format {date_format!r}" if date_format else "a date"
+        raise bad_rows_error(df, bad, column, f"cannot be read as {what}",
+                             fix or "Fix or remove those rows, or pass date_format (for example "
+                             "'%Y-%m-%d' or '%d/%m/%Y').", name=name)
+    return parsed
+
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def removed_keywords(**hints: str) -> Callable[[_F], _F]:
+    """Decorator: a clear ``TypeError`` for a keyword the glossary removed, or for options passed by position.
+
+    ``hints`` maps each removed keyword to what to write instead. The wrapped function keeps its
+    signature (``inspect.signature`` follows ``__wrapped__``).
+
+    >>> @removed_keywords(as_of="observation_end='2024-12-31' (the last day, inclusive)")
+    ... def score(df, *, observation_end=None):
+    ...     return observation_end
+    >>> score(None, as_of="2024-12-31")
+    Traceback (most recent call last):
+    ...
+    TypeError: score() has no argument 'as_of' any more; write observation_end='2024-12-31' (the last day, inclusive)
+    >>> score(None, "2024-12-31")
+    Traceback (most recent call last):
+    ...
+    TypeError: score() takes 1 positional argument(s) (df); pass the others by keyword: observation_end=...
+    """
+    def decorate(func: _F) -> _F:
+        params = inspect.signature(func).parameters.values()
+        positional = [p.name for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+        keywords = [p.name for p in params if p.kind == p.KEYWORD_ONLY]
+
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            for old in sorted(kwargs.keys() & hints.keys()):
+                raise TypeError(f"{func.__name__}() has no argument {old!r} any more; write {hints[old]}")
+            if len(args) > len(positional) and keywords:
+                extra = ", ".join(f"{k}=..." for k in keywords[: len(args) - len(positional)])
+                raise TypeError(f"{func.__name__}() takes {len(positional)} positional argument(s) "
+                                f"({', '.join(positional)}); pass the others by keyword: {extra}")
+            return func(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
+
 def plain(value: Any) -> Any:
     """A numpy scalar as the Python value it holds, so messages read ``12``, not ``np.int64(12)``."""
     return value.item() if isinstance(value, np.generic) else value
@@ -107,10 +208,83 @@ def check_positive(value: Any, name: str, *, allow_zero: bool = False) -> float:
     return x
 
 
-def as_list(columns: str | Sequence[str] | None) -> list[str]:
-    """Return a list of column names from one name, several or None."""
-    if columns is None:
-        return []
-    if isinstance(columns, str):
-        return [columns]
-    return list(columns)
+def active_counts_array(active_counts: Any, *, period_col: str = "period",
+                        active_col: str = "active") -> np.ndarray:
+    """Validate a cohort's active counts and return them as an integer array (period 0 first).
+
+    Shared by :mod:`relmkt_lib.contractual` (which re-exports it) and its plots.
+
+    Parameters
+    ----------
+    active_counts : list, array, Series or DataFrame
+        Customers still active in periods 0, 1, 2, ... (period 0 = the cohort's size). A Series
+        or list is read in order; a DataFrame needs ``period_col`` (0, 1, 2, ... with no gap)
+        and ``active_col``.
+    period_col, active_col : str
+        Column names for a DataFrame.
+
+    Returns
+    -------
+    numpy.ndarray of int64
+
+    Raises
+    ------
+    ValueError
+        Fewer than 2 periods, a missing, negative or non-whole count (shares or percentages
+        must be turned into counts first), an increase from one period to the next, or
+        periods that do not run 0, 1, 2, ...
+
+    Examples
+    --------
+    >>> active_counts_array([1000, 631, 468])
+    array([1000,  631,  468])
+    >>> active_counts_array(pd.DataFrame({"month": [1, 0], "active": [90, 100]}), period_col="month")
+    array([100,  90])
+    """
+    if isinstance(active_counts, pd.DataFrame):
+        check_dataframe(active_counts, "active_counts")
+        require_columns(active_counts, [period_col, active_col], "active_counts")
+        table = active_counts.sort_values(period_col)
+        periods = table[period_col].to_numpy()
+        if not np.array_equal(periods, np.arange(len(periods))):
+            raise ValueError(
+                f"column {period_col!r} must run 0, 1, 2, ... with no gap or repeat; got "
+                f"{periods[:8].tolist()}{' ...' if len(periods) > 8 else ''}. Select one cohort "
+                "(filter the other columns) and keep every period from 0."
+            )
+        values, labels = table[active_col], periods
+    elif isinstance(active_counts, (str, bytes, dict)) or np.ndim(active_counts) != 1:
+        raise TypeError(
+            "active_counts must be a list, an array, a Series or a DataFrame of counts per period, "
+            f"not {type(active_counts).__name__}; pass for example [1000, 631, 468]"
+        )
+    else:
+        values, labels = pd.Series(active_counts), np.arange(len(active_counts))
+    try:
+        x = np.asarray(values, dtype="float64")
+    except (TypeError, ValueError):
+        raise TypeError("active_counts must hold numbers (customers still active)") from None
+    if len(x) < 2:
+        raise ValueError(
+            f"active_counts needs at least 2 periods (the cohort's size and one renewal), got {len(x)}"
+        )
+    for bad, what, fix in [
+        (~np.isfinite(x), "missing or infinite", "fill or drop the cohort"),
+        (x < 0, "negative", "counts cannot be negative"),
+        (np.isfinite(x) & (x != np.round(x)), "not a whole number",
+         "pass counts of customers, not shares or percentages (multiply by the cohort size and round)"),
+    ]:
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            raise ValueError(f"active_counts is {what} in period {labels[i]} (value {x[i]!r}): {fix}")
+    if x[0] == 0:
+        raise ValueError("active_counts starts at 0 in period 0: the cohort must hold customers")
+    up = np.flatnonzero(np.diff(x) > 0)
+    if len(up):
+        i = int(up[0])
+        raise ValueError(
+            f"active counts must never increase (a cancelled customer is gone), but they rise from "
+            f"{x[i]:.0f} in period {labels[i]} to {x[i + 1]:.0f} in period {labels[i + 1]}; "
+            "check the data, or that each series is one cohort counted from its start"
+        )
+    return x.astype(np.int64)

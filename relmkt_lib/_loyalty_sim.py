@@ -16,6 +16,11 @@ __all__ = ["assemble", "draw_population", "join_probability", "response_weights"
            "run_stamp_card"]
 
 GROUPS = ("control", "non-member", "member")  # group codes 0, 1, 2
+#: The simulation's period is a week: the annual discount rate is converted with 52 weeks a year,
+#: and tiers look at the spend of the last 52 weeks.
+WEEKS_PER_YEAR = 52
+#: The CLV tail continues the average net value of the last this-many weeks.
+TAIL_WEEKS = 4
 
 
 def draw_population(n: int, b: Any, rng: np.random.Generator) -> dict[str, np.ndarray]:
@@ -80,7 +85,7 @@ def run_weeks(pop: dict[str, np.ndarray], program: Any, b: Any, weeks: int,
     group = np.where(treated, np.where(member, 2, 1), 0).astype(np.int8)
     m_idx = np.flatnonzero(member)
     nm = m_idx.size
-    m_rate, m_spend = base_rate[m_idx], mean_spend[m_idx]
+    m_rate = base_rate[m_idx]
     resp = response_weights(light[m_idx], b.light_buyer_response)
     hazard = dropout.copy()
     hazard[m_idx] = np.minimum(hazard[m_idx] * b.dropout_effect, 1.0)
@@ -94,8 +99,8 @@ def run_weeks(pop: dict[str, np.ndarray], program: Any, b: Any, weeks: int,
     if tiers:
         tier_min = np.array([t.min_spend for t in tiers])
         tier_mult = np.r_[1.0, [t.earn_multiplier for t in tiers]]
-        tier_disc = np.r_[0.0, [t.discount for t in tiers]]
-        ring = np.zeros((52, nm), dtype=np.float32) if weeks > 52 else None
+        tier_disc = np.r_[0.0, [t.price_discount for t in tiers]]
+        ring = np.zeros((WEEKS_PER_YEAR, nm), dtype=np.float32) if weeks > WEEKS_PER_YEAR else None
         rolling = np.zeros(nm)
     # --- per-customer totals and weekly panel
     alive = np.ones(n, dtype=bool)
@@ -136,8 +141,8 @@ def run_weeks(pop: dict[str, np.ndarray], program: Any, b: Any, weeks: int,
                 panel["discount_cost"][t, 2] = float(tier_disc[level] @ sm)
                 rolling += sm
                 if ring is not None:
-                    rolling -= ring[t % 52]
-                    ring[t % 52] = sm
+                    rolling -= ring[t % WEEKS_PER_YEAR]
+                    ring[t % WEEKS_PER_YEAR] = sm
             balance += earn
             m_tot["issued"] += earn
             n_rew = np.floor(balance / thr)
@@ -249,7 +254,7 @@ def _summary(panel: pd.DataFrame, cust: pd.DataFrame, treated: np.ndarray, membe
     issued = cust["points_issued"].sum()
     redeemed, outstanding = cust["points_redeemed"].sum(), cust["points_outstanding"].sum()
     # CLV per customer: discounted weekly net value over the horizon plus a survival-based tail.
-    d = (1 + b.annual_discount_rate) ** (1 / 52) - 1
+    d = (1 + b.annual_discount_rate) ** (1 / WEEKS_PER_YEAR) - 1  # the rate per week
     disc = (1 + d) ** -np.arange(1, weeks + 1)
     clv = {}
     for arm, size in (("control", n_c), ("program", n_p)):
@@ -257,7 +262,7 @@ def _summary(panel: pd.DataFrame, cust: pd.DataFrame, treated: np.ndarray, membe
         p = panel[panel["arm"] == arm].groupby("week")[cols].sum()
         net = (p["margin"] - p["reward_cost"] - p["program_cost"]).to_numpy() / size
         a = p["customers_alive"].to_numpy()
-        last = slice(max(weeks - 4, 0), weeks)
+        last = slice(max(weeks - TAIL_WEEKS, 0), weeks)
         surv = (a[-1] / a[last][0]) ** (1 / max(len(a[last]) - 1, 1)) if a[last][0] > 0 else 0.0
         q = surv / (1 + d)
         clv[arm] = float(net @ disc + net[last].mean() * q / (1 - q) * disc[-1])

@@ -19,9 +19,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._checks import as_rng, plain
+from ._checks import as_rng, plain, removed_keywords
 
-__all__ = ["project_states", "steady_state", "markov_clv", "simulate_paths", "pfeifer_carraway_example"]
+__all__ = ["project_states", "steady_state", "markov_clv", "simulate_paths", "pfeifer_carraway_example",
+           "as_state_vector"]
+
+#: Rows of P may miss 1 by this much (rounding of published or estimated probabilities).
+ROW_SUM_TOL = 1e-8
+#: The infinite-horizon value needs every eigenvalue of the discounted matrix below 1 - this.
+CONVERGENCE_TOL = 1e-12
 
 
 def _as_matrix(P: Any) -> tuple[np.ndarray, list]:
@@ -37,9 +43,10 @@ def _as_matrix(P: Any) -> tuple[np.ndarray, list]:
     labels = labels or list(range(m.shape[0]))
     if not np.isfinite(m).all() or (m < 0).any():
         i, j = np.argwhere(~np.isfinite(m) | (m < 0))[0]
-        raise ValueError(f"P[{plain(labels[i])!r}, {plain(labels[j])!r}] = {plain(m[i, j])!r}: probabilities must be finite and >= 0")
+        raise ValueError(f"P[{plain(labels[i])!r}, {plain(labels[j])!r}] = {plain(m[i, j])!r}: "
+                         "probabilities must be finite and >= 0")
     sums = m.sum(axis=1)
-    bad = np.flatnonzero(np.abs(sums - 1) > 1e-8)
+    bad = np.flatnonzero(np.abs(sums - 1) > ROW_SUM_TOL)
     if bad.size:
         i = bad[0]
         raise ValueError(f"row {plain(labels[i])!r} of P sums to {sums[i]:.6g}, not 1: each row holds the "
@@ -47,7 +54,8 @@ def _as_matrix(P: Any) -> tuple[np.ndarray, list]:
     return m, labels
 
 
-def _as_vector(x: Any, labels: list, name: str) -> np.ndarray:
+def as_state_vector(x: Any, labels: list, name: str) -> np.ndarray:
+    """One finite value per state of P, in P's order, from an array, a Series or a mapping."""
     if isinstance(x, Mapping) or isinstance(x, pd.Series):
         x = pd.Series(x)
         missing = [s for s in labels if s not in x.index]
@@ -74,7 +82,7 @@ def project_states(P: Any, start_mix: Any, periods: int) -> pd.DataFrame:
     [[1.0, 0.0], [0.5, 0.5], [0.25, 0.75]]
     """
     m, labels = _as_matrix(P)
-    x = _as_vector(start_mix, labels, "start_mix")
+    x = as_state_vector(start_mix, labels, "start_mix")
     if (x < 0).any():
         raise ValueError(f"start_mix must be >= 0, got {plain(x[x < 0][0])!r}")
     if not isinstance(periods, (int, np.integer)) or periods < 0:
@@ -99,19 +107,30 @@ def steady_state(P: Any) -> pd.Series:
     b = np.zeros(n + 1)
     b[-1] = 1
     pi, *_ = np.linalg.lstsq(a, b, rcond=None)
-    if np.abs(a @ pi - b).max() > 1e-8 or np.linalg.matrix_rank(a) < n:
+    if np.abs(a @ pi - b).max() > ROW_SUM_TOL or np.linalg.matrix_rank(a) < n:
         raise ValueError("P has no unique steady state (several closed classes); project_states instead")
     return pd.Series(np.clip(pi, 0, None), index=labels, name="steady-state share")
 
 
-def markov_clv(P: Any, rewards: Any, discount: float, horizon: int | None = None) -> pd.Series:
+@removed_keywords(discount="discount_rate=... (the discount rate per period, > -1)")
+def markov_clv(P: Any, rewards: Any, discount_rate: float, *, horizon: int | None = None,
+               timing: str = "start") -> pd.Series:
     """Lifetime value of a customer in each state (Pfeifer & Carraway 2000).
 
-    ``V = sum_{t=0}^{T} (P / (1 + d))**t R``: the reward of the current period (t = 0) plus the
-    discounted expected rewards of the next ``horizon`` periods. With ``horizon=None`` (infinite),
-    ``V = (I - P / (1 + d))**-1 R``. Zero-reward absorbing states (a "lost" state) have V = 0;
-    the series must converge on the others, which needs ``discount > 0`` unless every customer
-    ends up in such a state.
+    ``horizon=T`` counts ``T`` periods' rewards, as :func:`relmkt_lib.clv.simple_clv` counts
+    ``T`` margins, and ``timing`` says which periods, with the same meaning:
+
+    - ``timing="start"`` (default, Pfeifer & Carraway's model): the reward of the current period
+      is counted, then the next ``T - 1``: ``V = sum_{t=0}^{T-1} (P / (1 + d))**t R``, and with
+      no horizon ``V = (I - P / (1 + d))**-1 R``;
+    - ``timing="end"``: the next ``T`` periods' rewards, the current one already earned:
+      ``V = sum_{t=1}^{T} (P / (1 + d))**t R``, and with no horizon ``P / (1 + d)`` times the
+      "start" value.
+
+    For a two-state chain (alive with retention ``r`` and reward ``m``; lost with reward 0) both
+    equal ``simple_clv(m, r, d, horizon=T, timing=timing)``. Zero-reward absorbing states (a
+    "lost" state) have V = 0; the series must converge on the others, which needs
+    ``discount_rate > 0`` unless every customer ends up in such a state.
 
     Parameters
     ----------
@@ -119,49 +138,68 @@ def markov_clv(P: Any, rewards: Any, discount: float, horizon: int | None = None
         Square, non-negative, rows summing to 1.
     rewards : array, Series or mapping
         Net reward (margin minus cost) per customer and period in each state.
-    discount : float
+    discount_rate : float
         Discount rate per period, > -1 (consistent with the period length).
     horizon : int, optional
-        Number of future periods T (0 gives the current reward); None for an infinite horizon.
+        Number of periods whose reward is counted (0 gives 0); None for no end.
+    timing : {"start", "end"}, default "start"
+        Whether the current period's reward is the first one counted.
 
     Examples
     --------
     >>> P = np.array([[0.8, 0.2], [0.0, 1.0]])
     >>> markov_clv(P, [10.0, 0.0], 0.25).round(2).tolist()  # 10 / (1 - 0.8 / 1.25)
     [27.78, 0.0]
-    >>> markov_clv(P, [10.0, 0.0], 0.25, horizon=1).round(2).tolist()  # 10 + 0.8 x 10 / 1.25
+    >>> markov_clv(P, [10.0, 0.0], 0.25, horizon=2).round(2).tolist()  # 10 + 0.8 x 10 / 1.25
     [16.4, 0.0]
+    >>> markov_clv(P, [10.0, 0.0], 0.25, horizon=1, timing="end").round(2).tolist()  # 0.8 x 10 / 1.25
+    [6.4, 0.0]
     """
     m, labels = _as_matrix(P)
-    r = _as_vector(rewards, labels, "rewards")
-    try:
-        d = float(discount)
-    except (TypeError, ValueError):
-        raise TypeError(f"discount must be a number, not {discount!r}") from None
-    if not np.isfinite(d) or d <= -1:
-        raise ValueError(f"discount must be a finite rate > -1 per period, got {discount!r}")
+    r = as_state_vector(rewards, labels, "rewards")
+    d = _check_discount_rate(discount_rate)
+    if timing not in ("start", "end"):
+        raise ValueError(f"timing must be 'start' (the current period's reward counts first) or 'end' "
+                         f"(the next period's first), not {timing!r}")
     a = m / (1 + d)
     if horizon is not None:
-        if not isinstance(horizon, (int, np.integer)) or horizon < 0:
+        if isinstance(horizon, bool) or not isinstance(horizon, (int, np.integer)) or horizon < 0:
             raise ValueError(f"horizon must be a whole number of periods >= 0 or None, got {horizon!r}")
-        v, term = r.copy(), r.copy()
+        v, term = np.zeros(len(labels)), r.copy()
         for _ in range(int(horizon)):
-            term = a @ term
             v += term
-        return pd.Series(v, index=labels, name="V")
+            term = a @ term
+    else:
+        v = _infinite_value(m, a, r, d)
+    return pd.Series(a @ v if timing == "end" else v, index=labels, name="V")
+
+
+def _check_discount_rate(discount_rate: Any) -> float:
+    try:
+        d = float(discount_rate)
+    except (TypeError, ValueError):
+        raise TypeError(f"discount_rate must be a number, not {discount_rate!r}") from None
+    if not np.isfinite(d) or d <= -1:
+        raise ValueError(f"discount_rate must be a finite rate > -1 per period, got {discount_rate!r}")
+    return d
+
+
+def _infinite_value(m: np.ndarray, a: np.ndarray, r: np.ndarray, d: float) -> np.ndarray:
+    """``(I - a)**-1 r`` on the states that are not zero-reward absorbing (those are worth 0)."""
     dead = (np.diag(m) == 1) & (r == 0)
     keep = ~dead
     q = a[np.ix_(keep, keep)]
-    if q.size and np.abs(np.linalg.eigvals(q)).max() >= 1 - 1e-12:
-        raise ValueError(f"with discount={d!r} the infinite-horizon value diverges: customers keep earning "
-                         "rewards forever without discounting. Use a discount > 0, a finite horizon, or a "
-                         "zero-reward absorbing 'lost' state")
-    v = np.zeros(len(labels))
+    if q.size and np.abs(np.linalg.eigvals(q)).max() >= 1 - CONVERGENCE_TOL:
+        raise ValueError(f"with discount_rate={d!r} the infinite-horizon value diverges: customers keep "
+                         "earning rewards forever without discounting. Use a discount_rate > 0, a finite "
+                         "horizon, or a zero-reward absorbing 'lost' state")
+    v = np.zeros(len(r))
     v[keep] = np.linalg.solve(np.eye(int(keep.sum())) - q, r[keep])
-    return pd.Series(v, index=labels, name="V")
+    return v
 
 
-def simulate_paths(P: Any, start: Any, periods: int, n_customers: int,
+@removed_keywords(start="start_state=... (the state every path starts in)")
+def simulate_paths(P: Any, start_state: Any, periods: int, n_customers: int, *,
                    rng: None | int | np.random.Generator = None) -> np.ndarray:
     """Simulate customers moving through the chain: an (n_customers, periods + 1) array of state positions.
 
@@ -171,8 +209,8 @@ def simulate_paths(P: Any, start: Any, periods: int, n_customers: int,
     [[0, 1, 1], [0, 1, 1], [0, 1, 1]]
     """
     m, labels = _as_matrix(P)
-    if start not in labels:
-        raise ValueError(f"start must be one of P's states {labels}, got {start!r}")
+    if start_state not in labels:
+        raise ValueError(f"start_state must be one of P's states {labels}, got {start_state!r}")
     for name, value in (("periods", periods), ("n_customers", n_customers)):
         if not isinstance(value, (int, np.integer)) or value < (0 if name == "periods" else 1):
             raise ValueError(f"{name} must be a whole number (>= {0 if name == 'periods' else 1}), got {value!r}")
@@ -180,14 +218,14 @@ def simulate_paths(P: Any, start: Any, periods: int, n_customers: int,
     cum = np.cumsum(m, axis=1)
     cum[:, -1] = 1.0
     paths = np.empty((n_customers, periods + 1), dtype=int)
-    paths[:, 0] = labels.index(start)
+    paths[:, 0] = labels.index(start_state)
     for t in range(periods):
         u = rng.random(n_customers)
         paths[:, t + 1] = (u[:, None] >= cum[paths[:, t]]).sum(axis=1)
     return paths
 
 
-def pfeifer_carraway_example(mail_state4: bool = True) -> tuple[pd.DataFrame, pd.Series]:
+def pfeifer_carraway_example(*, mail_state4: bool = True) -> tuple[pd.DataFrame, pd.Series]:
     """The migration example of Pfeifer & Carraway (2000): transition matrix and rewards.
 
     States 1-4 are the periods since the last purchase (1 = bought last period), 5 = lost.

@@ -3,7 +3,9 @@
 From Boreal-style tables (contacts with treatment / control groups, transactions, campaigns with
 costs), ``contact_outcomes`` follows each selected customer after the contact, ``value_curves``
 accumulates revenue day by day, and ``campaign_scorecard`` / ``relationship_scorecard`` compute the
-transactional and relationship lenses. Conventions are those of :mod:`relmkt_lib.metrics`.
+transactional and relationship lenses. Conventions are those of :mod:`relmkt_lib.metrics`; in
+particular ``observation_end`` is the last observed day, inclusive, and ``horizon_days`` is a number
+of days counted from the contact day (day 0) on, days 0 to ``horizon_days - 1``.
 """
 
 from __future__ import annotations
@@ -14,17 +16,20 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._checks import check_dataframe, check_positive, check_probability, first_bad_row, plain, require_columns
+from ._checks import bad_rows_error, check_dataframe, check_positive, check_probability, require_columns
+from .clv import simple_clv
 
 __all__ = ["contact_outcomes", "value_curves", "campaign_scorecard", "relationship_scorecard"]
 
+#: Days in the year that ``annual_discount_rate`` refers to (a 365-day horizon is one year).
+DAYS_PER_YEAR = 365
+
 
 def _check_column(df: pd.DataFrame, col: str, name: str, bad: Any, problem: str, fix: str) -> None:
+    """The kit's "bad rows" error (:func:`relmkt_lib._checks.bad_rows_error`) if any row is bad."""
     bad = np.asarray(bad, dtype=bool)
     if bad.any():
-        label, row = first_bad_row(df, bad)
-        raise ValueError(f"{name} column {col!r}: {int(bad.sum())} row(s) {problem}; the first is "
-                         f"row {label!r} (value {plain(row[col])!r}). {fix}")
+        raise bad_rows_error(df, bad, col, problem, fix, name=name)
 
 
 def _dates(df: pd.DataFrame, col: str, name: str) -> None:
@@ -71,10 +76,12 @@ def _prepare(contacts: pd.DataFrame, transactions: pd.DataFrame, campaign_ids: S
     if missing or not ids:
         raise ValueError(f"campaign_ids: campaign {missing[0] if missing else '(none)'} has no row in "
                          f"contacts; the campaigns with contacts are {known}")
-    end = transactions["date"].max() if observation_end is None else pd.Timestamp(observation_end)
+    end = (transactions["date"].max() if observation_end is None else pd.Timestamp(observation_end)).normalize()
     keep = ["campaign_id", "customer_id", "contact_date", "group"]
     sub = contacts.loc[contacts["campaign_id"].isin(ids), keep]
-    return sub.reset_index(drop=True), transactions[["customer_id", "date"]].assign(amount=amount), end, ids
+    sub = sub.assign(contact_date=sub["contact_date"].dt.normalize()).reset_index(drop=True)
+    tx = transactions[["customer_id", "date"]].assign(date=transactions["date"].dt.normalize(), amount=amount)
+    return sub, tx, end, ids
 
 
 def _check_end(sub: pd.DataFrame, days: pd.Series, end: pd.Timestamp, what: str, fix: str) -> None:
@@ -115,10 +122,11 @@ def contact_outcomes(
     campaign_ids : sequence of int, optional
         The campaigns to keep (default: every campaign in ``contacts``).
     horizon_days : int, optional
-        Also measure the relationship over days 0 to ``horizon_days - 1`` (more than the window).
+        Also measure the relationship over a horizon in days: the number of days counted from
+        the contact day on, days 0 to ``horizon_days - 1`` (longer than the window).
     observation_end : date-like, optional
-        Last day of the data (default: the last transaction date). Windows and horizons must end
-        by it, else ``ValueError`` names the campaign and the fix.
+        The last observed day, inclusive (default: the day of the last transaction). Windows and
+        horizons must end by it, else ``ValueError`` names the campaign and the fix.
 
     Returns
     -------
@@ -189,6 +197,8 @@ def value_curves(
 ) -> pd.DataFrame:
     """Cumulative revenue per selected customer, day by day after the contact, by group.
 
+    ``horizon_days`` is the number of days counted from the contact day (day 0) on, and
+    ``observation_end`` the last observed day, inclusive, as in :func:`contact_outcomes`.
     Returns a tidy table: ``campaign_id``, ``group``, ``day`` (0 to ``horizon_days - 1``) and
     ``revenue_per_customer`` (revenue from day 0 to ``day``, over every selected customer of the
     group, buyers or not). Treated minus control, day by day, shows when a campaign's extra
@@ -246,6 +256,16 @@ def _costs(campaigns: pd.DataFrame, ids: list[int], cost_per_contact: Mapping | 
         _check_column(out.assign(**{col: vals}), col, "campaigns", ~np.isfinite(vals) | (vals < 0),
                       "are missing or negative", "Costs are dollars >= 0; fix the campaigns table.")
         out[col] = vals
+    return out
+
+
+def _projected_value(margin: pd.Series, retention: pd.Series, discount_rate: float) -> np.ndarray:
+    """``clv.simple_clv(margin, retention, discount_rate, timing="start")`` where both are known, else NaN."""
+    known = (margin.notna() & retention.notna()).to_numpy()
+    out = np.full(len(margin), np.nan)
+    if known.any():
+        out[known] = simple_clv(margin.to_numpy(float)[known], retention.to_numpy(float)[known], discount_rate,
+                                timing="start")
     return out
 
 
@@ -331,9 +351,9 @@ def relationship_scorecard(
     campaigns: pd.DataFrame,
     *,
     campaign_ids: Sequence[int] | None = None,
-    horizon_days: int = 365,
+    horizon_days: int = DAYS_PER_YEAR,
     margin_rate: float = 0.4,
-    discount_rate: float = 0.10,
+    annual_discount_rate: float = 0.10,
     cost_per_contact: Mapping[int, float] | None = None,
     fixed_cost: Mapping[int, float] | None = None,
     observation_end: Any = None,
@@ -344,10 +364,11 @@ def relationship_scorecard(
     (``_incremental``, treated minus control): **retention** (share with a purchase after the
     response window, within the horizon), **purchases** and **revenue** per selected customer
     over the horizon. Then the **projected value** per selected customer,
-    ``m (1 + d) / (1 + d - r)`` = the horizon's margin ``m`` plus ``lifetime_value(m, r, d)``:
-    the margin observed, then later periods of the same length kept with probability ``r``
-    each (the horizon's retention), margins at the end of each period, the annual
-    ``discount_rate`` converted to the period. ``net_value_per_contact`` is the incremental
+    ``m (1 + d) / (1 + d - r)`` = the horizon's margin ``m`` plus ``lifetime_value(m, r, d)``,
+    that is ``clv.simple_clv(m, r, d, timing="start")``: the margin observed, then later periods
+    of the same length kept with probability ``r`` each (the horizon's retention). The period is
+    the horizon, so ``d`` is the rate per period converted from the annual rate,
+    ``d = (1 + annual_discount_rate)^(horizon_days / 365) - 1``. ``net_value_per_contact`` is the incremental
     projected value minus the campaign's cost per treated customer, and ``equity_added``
     that times the number treated: the customer equity the campaign created.
 
@@ -359,9 +380,10 @@ def relationship_scorecard(
     campaigns, margin_rate, cost_per_contact, fixed_cost
         As in :func:`campaign_scorecard`.
     horizon_days : int, default 365
-        Length of the relationship lens in days (12 months), longer than every response window.
-    discount_rate : float, default 0.10
-        Annual discount rate of the projected value.
+        Length of the relationship lens: the number of days counted from the contact day on
+        (365: 12 months), longer than every response window.
+    annual_discount_rate : float, default 0.10
+        Discount rate per year of the projected value (>= 0); converted to the horizon.
 
     Returns
     -------
@@ -382,7 +404,7 @@ def relationship_scorecard(
     0       1796      465                0.278              0.273
     """
     m = check_probability(margin_rate, "margin_rate")
-    d = check_positive(discount_rate, "discount_rate", allow_zero=True)
+    annual = check_positive(annual_discount_rate, "annual_discount_rate", allow_zero=True)
     out = contact_outcomes(contacts, transactions, campaigns, campaign_ids=campaign_ids,
                            horizon_days=horizon_days, observation_end=observation_end)
     ids = _ids(campaign_ids, out)
@@ -403,10 +425,9 @@ def relationship_scorecard(
             card[f"{stem}_{g}"] = means.get(f"{col}_{g}", missing).astype(float).to_numpy()
         card[f"{stem}_incremental"] = card[f"{stem}_treatment"] - card[f"{stem}_control"]
     card["margin_incremental"] = card["revenue_incremental"] * m
-    d_h = (1 + d) ** (int(horizon_days) / 365) - 1
+    d_h = (1 + annual) ** (int(horizon_days) / DAYS_PER_YEAR) - 1  # the rate per period (the horizon)
     for g in ("treatment", "control"):
-        margin, r = card[f"revenue_{g}"] * m, card[f"retention_{g}"]
-        card[f"projected_value_{g}"] = margin * (1 + d_h) / (1 + d_h - r)
+        card[f"projected_value_{g}"] = _projected_value(card[f"revenue_{g}"] * m, card[f"retention_{g}"], d_h)
     card["projected_value_incremental"] = card["projected_value_treatment"] - card["projected_value_control"]
     cost = costs["fixed_cost"].to_numpy() + costs["cost_per_contact"].to_numpy() * card["treatment"]
     card["cost_per_treated"] = cost / card["treatment"]

@@ -8,120 +8,119 @@ value table that the buy-till-you-die models expect (the conventions of lifetime
 
 Conventions (Fader, Hardie & Lee 2005; lifetimes):
 
-- purchases in the same period (day, or week with ``freq="W"``) are merged into one;
+- ``observation_end`` and ``calibration_end`` are the last observed **days**, inclusive: a
+  purchase at 15:00 on that day is inside (a time of day given with them is ignored);
+- purchases on the same day (or in the same calendar week, ``time_unit="calendar_weeks"``) are
+  merged into one;
 - ``frequency`` is the number of *repeat* periods with a purchase (the first one is not counted);
 - ``recency`` is the time from the first to the last purchase, ``T`` the time from the first
-  purchase to the end of observation, both in periods divided by ``freq_multiplier``;
+  purchase to ``observation_end``, in ``time_unit``: ``"days"``, ``"weeks"`` (days / 7, the
+  Fader-Hardie papers and CLVTools) or ``"calendar_weeks"`` (whole Monday-to-Sunday weeks,
+  lifetimes' ``freq="W"``);
 - ``monetary_value`` is the mean spend of the repeat periods (0 for one-time buyers).
 """
 
 from __future__ import annotations
 
-import warnings
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from ._checks import check_dataframe, parse_dates, plain, removed_keywords, require_columns
+from ._data_checks import (
+    ONE_DAY,
+    check_not_after,
+    handle_duplicates,
+    last_day,
+    parse_amounts,
+    report,
+    without_missing_ids,
+    without_returns,
+)
 from .exceptions import DataWarning
-from ._checks import check_dataframe, first_bad_row, plain, require_columns
 
 __all__ = [
     "DataWarning",
+    "TIME_UNITS",
+    "ValidationReport",
+    "HoldoutReport",
     "validate_transactions",
     "summarize_transactions",
     "calibration_holdout_split",
 ]
 
-_FREQS = {"D": 1, "W": 7}
+#: time_unit -> (period in which purchases are merged: "D" days or "W" calendar weeks,
+#: number of those periods in one unit).
+TIME_UNITS: dict[str, tuple[str, int]] = {"days": ("D", 1), "weeks": ("D", 7), "calendar_weeks": ("W", 1)}
+
+_TIME_UNIT_HINT = ("time_unit='days', time_unit='weeks' (days / 7 from the first purchase, as in the "
+                   "Fader-Hardie papers; was freq='D', freq_multiplier=7) or time_unit='calendar_weeks' "
+                   "(Monday-to-Sunday weeks; was freq='W')")
+_REMOVED = {"freq": _TIME_UNIT_HINT, "freq_multiplier": _TIME_UNIT_HINT}
 
 
-def _report(message: str) -> None:
-    warnings.warn(message, DataWarning, stacklevel=3)
+@dataclass(frozen=True)
+class ValidationReport:
+    """What :func:`validate_transactions` did: rows in and out, and each reason rows were dropped.
+
+    ``duplicates`` counts rows repeating an earlier one (kept unless ``duplicates="drop"``).
+    """
+
+    rows_in: int
+    rows_out: int
+    dropped_missing_ids: int = 0
+    dropped_returns: int = 0
+    duplicates: int = 0
+    dropped_duplicates: int = 0
 
 
-def _fail(column: str, df: pd.DataFrame, mask: Any, problem: str, fix: str) -> None:
-    label, row = first_bad_row(df, mask)
-    n = int(np.count_nonzero(np.asarray(mask)))
-    value = plain(row[column])
-    raise ValueError(
-        f"column {column!r}: {n} row(s) {problem}; the first is row {label!r} "
-        f"(value {value!r}). {fix}"
-    )
+@dataclass(frozen=True)
+class HoldoutReport:
+    """What :func:`calibration_holdout_split` left out: customers whose first purchase is in the holdout."""
+
+    new_customers: int
+    new_customer_ids: tuple[Any, ...] = ()
 
 
-def _parse_dates(df: pd.DataFrame, date_col: str, date_format: str | None) -> pd.Series:
-    raw = df[date_col]
-    if raw.isna().any():
-        _fail(date_col, df, raw.isna(), "have no date",
-              "Fill in the missing dates or remove those rows before summarizing.")
-    if pd.api.types.is_datetime64_any_dtype(raw):
-        return raw
-    if pd.api.types.is_numeric_dtype(raw) and date_format is None:
-        _fail(date_col, df, np.ones(len(raw), dtype=bool), "hold numbers, not dates",
-              "Pass date_format (for example date_format='%Y%m%d' for 19970101) "
-              "or convert the column with pandas.to_datetime.")
-    parsed = pd.to_datetime(raw.astype(str) if date_format else raw, format=date_format, errors="coerce")
-    bad = parsed.isna()
-    if bad.any():
-        fmt = f"the format {date_format!r}" if date_format else "a date"
-        _fail(date_col, df, bad, f"cannot be read as {fmt}",
-              "Fix or remove those rows, or pass date_format (for example '%Y-%m-%d' or '%d/%m/%Y').")
-    return parsed
+def _check_time_unit(time_unit: Any) -> tuple[str, int]:
+    if time_unit not in TIME_UNITS:
+        raise ValueError(f"time_unit must be 'days', 'weeks' or 'calendar_weeks', not {time_unit!r}: "
+                         f"write {_TIME_UNIT_HINT}")
+    return TIME_UNITS[time_unit]
 
 
-def _parse_amounts(df: pd.DataFrame, amount_col: str) -> pd.Series:
-    raw = df[amount_col]
-    if raw.isna().any():
-        _fail(amount_col, df, raw.isna(), "have no amount",
-              "Fill in the missing amounts (0 if nothing was paid) or remove those rows.")
-    fix = ("Remove currency signs and thousands separators, then convert with pandas.to_numeric "
-           "(use decimal points, not commas).")
-    if pd.api.types.is_bool_dtype(raw):
-        _fail(amount_col, df, np.ones(len(raw), dtype=bool), "are True/False, not amounts", fix)
-    if pd.api.types.is_numeric_dtype(raw):
-        values = raw.astype("float64")
-    else:
-        values = pd.to_numeric(raw, errors="coerce")
-        is_bool = raw.map(lambda v: isinstance(v, (bool, np.bool_))).to_numpy(dtype=bool)
-        bad = values.isna().to_numpy() | is_bool
-        if bad.any():
-            _fail(amount_col, df, bad, "are not numbers", fix)
-        values = values.astype("float64")
-    inf = ~np.isfinite(values.to_numpy())
-    if inf.any():
-        _fail(amount_col, df, inf, "are infinite", "Replace or remove those rows.")
-    return values
-
-
+@removed_keywords(**_REMOVED)
 def validate_transactions(
     df: pd.DataFrame,
-    customer_col: str,
-    date_col: str,
-    amount_col: str | None = None,
     *,
+    customer_col: str = "customer_id",
+    date_col: str = "date",
+    amount_col: str | None = None,
     observation_end: Any = None,
     date_format: str | None = None,
     drop_returns: bool = False,
     drop_missing_ids: bool = False,
     duplicates: str = "report",
-) -> pd.DataFrame:
+    return_report: bool = False,
+) -> pd.DataFrame | tuple[pd.DataFrame, ValidationReport]:
     """Check a transaction log and return a clean copy with parsed dates.
 
     Every problem raises a ``ValueError`` naming the column, how many rows are affected,
-    the first of them and what to do. Rows are dropped only on request, and each drop is
-    reported with a :class:`DataWarning` and in ``result.attrs["validation"]``.
+    the first of them and what to do. Rows are dropped only on request; each drop is
+    reported with a :class:`DataWarning` and counted in a :class:`ValidationReport`.
 
     Parameters
     ----------
     df : DataFrame
         One row per transaction. Not modified.
-    customer_col, date_col : str
+    customer_col, date_col : str, default "customer_id", "date"
         Columns holding the customer id and the transaction date.
     amount_col : str, optional
-        Column holding the amount spent; checked to be finite and non-negative.
+        Column holding the amount spent; checked to be finite and non-negative. None: no amounts.
     observation_end : date-like, optional
-        End of the observation window; a transaction after it is an error.
+        The last observed day (inclusive); a transaction on a later day is an error.
     date_format : str, optional
         ``strftime`` format of the dates when they are text or numbers (``"%Y%m%d"``).
     drop_returns : bool, default False
@@ -130,10 +129,12 @@ def validate_transactions(
         Drop rows without a customer id instead of failing.
     duplicates : {"report", "drop", "raise", "ignore"}, default "report"
         What to do with rows identical on the customer, date and amount columns.
+    return_report : bool, default False
+        Also return a :class:`ValidationReport` (rows in and out, and what was dropped).
 
     Returns
     -------
-    DataFrame
+    DataFrame, or (DataFrame, ValidationReport) with ``return_report=True``
         A copy of ``df`` (all its columns) with ``date_col`` as datetime64, minus any rows
         dropped on request.
 
@@ -141,77 +142,35 @@ def validate_transactions(
     --------
     >>> log = pd.DataFrame({"id": [1, 1, 2], "day": ["2024-01-02", "2024-01-09", "2024-01-05"],
     ...                     "amount": [20.0, 35.5, 12.0]})
-    >>> validate_transactions(log, "id", "day", "amount")["day"].dtype.kind
+    >>> validate_transactions(log, customer_col="id", date_col="day", amount_col="amount")["day"].dtype.kind
     'M'
     >>> bad = log.assign(amount=[20.0, -5.0, 12.0])
-    >>> validate_transactions(bad, "id", "day", "amount")
+    >>> validate_transactions(bad, customer_col="id", date_col="day", amount_col="amount")
     Traceback (most recent call last):
     ...
     ValueError: column 'amount': 1 row(s) are negative (returns?); the first is row 1 (value -5.0). ...
+    >>> clean, report = validate_transactions(bad, customer_col="id", date_col="day", amount_col="amount",
+    ...                                       drop_returns=True, return_report=True)
+    >>> report.dropped_returns
+    1
     """
     check_dataframe(df)
     require_columns(df, [customer_col, date_col, amount_col])
     if duplicates not in ("report", "drop", "raise", "ignore"):
         raise ValueError(f"duplicates must be 'report', 'drop', 'raise' or 'ignore', not {duplicates!r}")
-    out = df.copy()
-    report = {"rows_in": len(df)}
-
-    missing_id = out[customer_col].isna().to_numpy()
-    if missing_id.any():
-        if not drop_missing_ids:
-            _fail(customer_col, out, missing_id, "have no customer id",
-                  "Fill them in, or pass drop_missing_ids=True to drop those rows (they are counted).")
-        out = out.loc[~missing_id]
-        report["dropped_missing_ids"] = int(missing_id.sum())
-        _report(f"dropped {int(missing_id.sum())} row(s) without a customer id in {customer_col!r}")
-    if len(out) == 0:
-        raise ValueError("no rows are left after dropping rows without a customer id")
-
-    out[date_col] = _parse_dates(out, date_col, date_format)
-
+    counts: dict[str, int] = {}
+    out = without_missing_ids(df.copy(), customer_col, drop_missing_ids, counts)
+    out[date_col] = parse_dates(out, date_col, date_format=date_format)
     if amount_col is not None:
-        out[amount_col] = _parse_amounts(out, amount_col)
-        neg = (out[amount_col] < 0).to_numpy()
-        if neg.any():
-            if not drop_returns:
-                _fail(amount_col, out, neg, "are negative (returns?)",
-                      "Net returns against their purchases, or pass drop_returns=True to drop them "
-                      "(they are counted).")
-            out = out.loc[~neg]
-            report["dropped_returns"] = int(neg.sum())
-            _report(f"dropped {int(neg.sum())} row(s) with a negative {amount_col!r} (returns)")
-        if len(out) == 0:
-            raise ValueError(f"no rows are left after dropping negative {amount_col!r} values")
-
+        out[amount_col] = parse_amounts(out, amount_col)
+        out = without_returns(out, amount_col, drop_returns, counts)
     if observation_end is not None:
-        end = pd.Timestamp(observation_end)
-        late = (out[date_col] > end).to_numpy()
-        if late.any():
-            _fail(date_col, out, late, f"are after observation_end {end.date()}",
-                  "Pass a later observation_end, or keep only the rows up to it, e.g. "
-                  f"df[df[{date_col!r}] <= {str(end.date())!r}].")
-
+        check_not_after(out, date_col, last_day(observation_end, "observation_end"))
     if duplicates != "ignore":
         key = [c for c in (customer_col, date_col, amount_col) if c is not None]
-        dup = out.duplicated(subset=key).to_numpy()
-        n_dup = int(dup.sum())
-        if n_dup:
-            report["duplicates"] = n_dup
-            label, _ = first_bad_row(out, dup)
-            where = f"{n_dup} row(s) repeat an earlier row on {key} (the first is row {label!r})"
-            if duplicates == "raise":
-                raise ValueError(f"{where}. Remove them with df.drop_duplicates(subset={key}) if they "
-                                 "are data-entry errors, or pass duplicates='ignore' if they are real "
-                                 "repeat purchases.")
-            if duplicates == "drop":
-                out = out.loc[~dup]
-                report["dropped_duplicates"] = n_dup
-                _report(f"dropped {where}")
-            else:
-                _report(f"{where}; they are kept. Same-day purchases are merged by "
-                        "summarize_transactions anyway; pass duplicates='drop' to remove them.")
-    report["rows_out"] = len(out)
-    out.attrs["validation"] = report
+        out = handle_duplicates(out, key, duplicates, counts)
+    if return_report:
+        return out, ValidationReport(rows_in=len(df), rows_out=len(out), **counts)
     return out
 
 
@@ -225,36 +184,26 @@ def _period_index(dates: pd.Series, freq: str) -> np.ndarray:
     return days
 
 
-def _check_freq(freq: str, freq_multiplier: float) -> None:
-    if freq not in _FREQS:
-        raise ValueError(
-            f"freq must be 'D' (days) or 'W' (weeks), not {freq!r}; for weeks measured in days "
-            "/ 7 as in Fader-Hardie, use freq='D' with freq_multiplier=7"
-        )
-    if not np.isfinite(freq_multiplier) or freq_multiplier <= 0:
-        raise ValueError(f"freq_multiplier must be a positive number, got {freq_multiplier!r}")
+def _period_of(ts: pd.Timestamp, freq: str) -> int:
+    return int(_period_index(pd.Series([ts]), freq)[0])
 
 
-def _period_of(ts: Any, freq: str) -> int:
-    return int(_period_index(pd.Series([pd.Timestamp(ts)]), freq)[0])
-
-
+@removed_keywords(**_REMOVED)
 def summarize_transactions(
     df: pd.DataFrame,
-    customer_col: str,
-    date_col: str,
+    *,
+    customer_col: str = "customer_id",
+    date_col: str = "date",
     amount_col: str | None = None,
     observation_end: Any = None,
-    freq: str = "D",
-    *,
-    freq_multiplier: float = 1,
+    time_unit: str = "days",
     include_first_transaction: bool = False,
     date_format: str | None = None,
 ) -> pd.DataFrame:
     """One row per customer: frequency, recency, T and monetary value.
 
     The output equals lifetimes' ``summary_data_from_transaction_data`` called with the
-    same arguments (up to floating-point rounding of the mean spend), is many times faster,
+    matching arguments (up to floating-point rounding of the mean spend), is many times faster,
     and checks its input first (see :func:`validate_transactions`; duplicated rows are not
     looked for here, since same-period purchases are merged anyway).
 
@@ -262,18 +211,18 @@ def summarize_transactions(
     ----------
     df : DataFrame
         One row per transaction. Not modified.
-    customer_col, date_col : str
+    customer_col, date_col : str, default "customer_id", "date"
         Customer id and transaction date columns.
     amount_col : str, optional
-        Amount column; adds ``monetary_value``, the mean spend per repeat period.
+        Amount column; adds ``monetary_value``, the mean spend per repeat period. None: no amounts.
     observation_end : date-like, optional
-        End of observation (default: the last transaction date). A transaction after it is
-        an error: cut the log first, or use :func:`calibration_holdout_split`.
-    freq : {"D", "W"}, default "D"
-        Period in which purchases are merged and time is counted. Weeks run Monday to Sunday.
-    freq_multiplier : float, default 1
-        Divide times by this; ``freq="D", freq_multiplier=7`` gives weeks with decimals, the
-        convention of the Fader-Hardie papers.
+        The last observed day, inclusive (default: the day of the last transaction). A
+        transaction on a later day is an error: cut the log first, or use
+        :func:`calibration_holdout_split`.
+    time_unit : {"days", "weeks", "calendar_weeks"}, default "days"
+        Unit of ``recency`` and ``T``. "weeks" is days / 7 with decimals (the Fader-Hardie
+        papers, CLVTools; lifetimes' ``freq="D", freq_multiplier=7``); "calendar_weeks" merges
+        purchases by Monday-to-Sunday week and counts whole weeks (lifetimes' ``freq="W"``).
     include_first_transaction : bool, default False
         Count the first period in ``frequency`` and ``monetary_value`` (lifetimes' option).
     date_format : str, optional
@@ -290,18 +239,22 @@ def summarize_transactions(
     >>> log = pd.DataFrame({"id": ["a", "a", "a", "b"],
     ...                     "day": pd.to_datetime(["2024-01-01", "2024-01-01", "2024-01-08", "2024-01-05"]),
     ...                     "spend": [10.0, 5.0, 30.0, 12.0]})
-    >>> summarize_transactions(log, "id", "day", "spend", observation_end="2024-01-15")
+    >>> summarize_transactions(log, customer_col="id", date_col="day", amount_col="spend",
+    ...                        observation_end="2024-01-15")  # doctest: +NORMALIZE_WHITESPACE
         frequency  recency     T  monetary_value
-    id                                          
+    id
     a         1.0      7.0  14.0            30.0
     b         0.0      0.0  10.0             0.0
+    >>> summarize_transactions(log, customer_col="id", date_col="day", observation_end="2024-01-15",
+    ...                        time_unit="weeks")["T"].round(2).tolist()  # days / 7
+    [2.0, 1.43]
     """
-    _check_freq(freq, freq_multiplier)
-    end = None if observation_end is None else pd.Timestamp(observation_end)
-    log = validate_transactions(df, customer_col, date_col, amount_col, observation_end=end,
-                                date_format=date_format, duplicates="ignore")
-    return _summarize_clean(log, customer_col, date_col, amount_col, end, freq,
-                            freq_multiplier, include_first_transaction)
+    freq, per_unit = _check_time_unit(time_unit)
+    end = None if observation_end is None else last_day(observation_end, "observation_end")
+    log = validate_transactions(df, customer_col=customer_col, date_col=date_col, amount_col=amount_col,
+                                observation_end=end, date_format=date_format, duplicates="ignore")
+    return _summarize_clean(log, customer_col, date_col, amount_col, end, freq, per_unit,
+                            include_first_transaction)
 
 
 def _factorize_sorted(ids: pd.Series) -> tuple[np.ndarray, pd.Index]:
@@ -328,7 +281,7 @@ def _summarize_clean(
     amount_col: str | None,
     end: pd.Timestamp | None,
     freq: str,
-    freq_multiplier: float,
+    per_unit: float,
     include_first_transaction: bool,
 ) -> pd.DataFrame:
     codes, customers = _factorize_sorted(log[customer_col])
@@ -353,7 +306,7 @@ def _summarize_clean(
     np.not_equal(key[1:], key[:-1], out=distinct[1:])
     count = np.bincount(key[distinct] // dtype(span), minlength=n_cust)
 
-    scale = float(freq_multiplier)
+    scale = float(per_unit)
     out = pd.DataFrame(
         {
             "frequency": (count if include_first_transaction else count - 1).astype("float64"),
@@ -376,32 +329,57 @@ def _summarize_clean(
     return out
 
 
+def _split_bounds(log: pd.DataFrame, date_col: str, cal_end: pd.Timestamp,
+                  obs_end: pd.Timestamp) -> np.ndarray:
+    """Which rows fall in the calibration period; an error if either period is empty."""
+    if obs_end <= cal_end:
+        raise ValueError(
+            f"observation_end ({obs_end.date()}) must come after calibration_end ({cal_end.date()}); "
+            "the holdout period is the days after calibration_end, up to observation_end"
+        )
+    in_cal = (log[date_col] < cal_end + ONE_DAY).to_numpy()
+    if not in_cal.any():
+        raise ValueError(
+            f"no transaction in {date_col!r} is on or before calibration_end {cal_end.date()}; "
+            f"the first is on {log[date_col].min().date()}. Choose a later calibration_end."
+        )
+    if in_cal.all():
+        raise ValueError(
+            f"no transaction in {date_col!r} falls after calibration_end {cal_end.date()}; "
+            "choose an earlier calibration_end or a later observation_end"
+        )
+    return in_cal
+
+
+@removed_keywords(**_REMOVED)
 def calibration_holdout_split(
     df: pd.DataFrame,
-    customer_col: str,
-    date_col: str,
+    *,
+    customer_col: str = "customer_id",
+    date_col: str = "date",
+    amount_col: str | None = None,
     calibration_end: Any,
     observation_end: Any = None,
-    amount_col: str | None = None,
-    freq: str = "D",
-    *,
-    freq_multiplier: float = 1,
+    time_unit: str = "days",
     include_first_transaction: bool = False,
     date_format: str | None = None,
-) -> pd.DataFrame:
+    return_report: bool = False,
+) -> pd.DataFrame | tuple[pd.DataFrame, HoldoutReport]:
     """Calibration summary plus what each customer did in the holdout period.
 
-    Transactions up to ``calibration_end`` are summarized as in
-    :func:`summarize_transactions` (columns get a ``_cal`` suffix). Transactions after it,
-    up to ``observation_end``, give ``frequency_holdout`` (periods with a purchase),
-    ``monetary_value_holdout`` (mean amount per holdout *transaction*, lifetimes'
-    convention), ``revenue_holdout`` (total holdout spend) and ``duration_holdout`` (length
-    of the holdout in periods / ``freq_multiplier``). The result equals lifetimes'
-    ``calibration_and_holdout_data`` on its columns, and also works on pandas 3.
+    Transactions up to ``calibration_end`` (the last calibration day, inclusive) are summarized
+    as in :func:`summarize_transactions` (columns get a ``_cal`` suffix). Transactions on the
+    days after it, up to ``observation_end`` (inclusive), give ``frequency_holdout`` (periods
+    with a purchase), ``monetary_value_holdout`` (mean amount per holdout *transaction*,
+    lifetimes' convention), ``revenue_holdout`` (total holdout spend) and ``duration_holdout``
+    (length of the holdout in ``time_unit``). The result equals lifetimes'
+    ``calibration_and_holdout_data`` on its columns when dates carry no time of day (lifetimes
+    puts a purchase at 15:00 on ``calibration_end`` in the holdout; here it is calibration), and
+    also works on pandas 3.
 
     Customers whose first purchase falls in the holdout are not in the calibration cohort;
-    they are left out and their number is reported with a :class:`DataWarning` and in
-    ``result.attrs["holdout_new_customers"]``.
+    they are left out, their number is reported with a :class:`DataWarning`, and
+    ``return_report=True`` also returns a :class:`HoldoutReport` with their ids.
 
     Examples
     --------
@@ -409,58 +387,44 @@ def calibration_holdout_split(
     ...                     "day": pd.to_datetime(["2024-01-01", "2024-01-05", "2024-02-03",
     ...                                            "2024-01-10", "2024-02-01"]),
     ...                     "spend": [10.0, 20.0, 15.0, 8.0, 9.0]})
-    >>> out = calibration_holdout_split(log, "id", "day", "2024-01-31", "2024-02-29", "spend")
+    >>> out, report = calibration_holdout_split(
+    ...     log, customer_col="id", date_col="day", amount_col="spend",
+    ...     calibration_end="2024-01-31", observation_end="2024-02-29", return_report=True)
     >>> out[["frequency_cal", "T_cal", "frequency_holdout", "revenue_holdout",
     ...      "duration_holdout"]]  # doctest: +NORMALIZE_WHITESPACE
         frequency_cal  T_cal  frequency_holdout  revenue_holdout  duration_holdout
     id
     1             1.0   30.0                1.0             15.0              29.0
     2             0.0   21.0                0.0              0.0              29.0
-    >>> out.attrs["holdout_new_customers"]  # customer 3 first bought in the holdout
-    1
+    >>> report  # customer 3 first bought in the holdout
+    HoldoutReport(new_customers=1, new_customer_ids=(3,))
     """
-    _check_freq(freq, freq_multiplier)
-    cal_end = pd.Timestamp(calibration_end)
-    log = validate_transactions(df, customer_col, date_col, amount_col,
+    freq, per_unit = _check_time_unit(time_unit)
+    cal_end = last_day(calibration_end, "calibration_end")
+    log = validate_transactions(df, customer_col=customer_col, date_col=date_col, amount_col=amount_col,
                                 observation_end=observation_end, date_format=date_format,
                                 duplicates="ignore")
-    obs_end = log[date_col].max() if observation_end is None else pd.Timestamp(observation_end)
-    if obs_end <= cal_end:
-        raise ValueError(
-            f"observation_end ({obs_end.date()}) must come after calibration_end ({cal_end.date()}); "
-            "the holdout period is what lies between them"
-        )
-    in_cal = (log[date_col] <= cal_end).to_numpy()
-    if not in_cal.any():
-        raise ValueError(
-            f"no transaction in {date_col!r} is on or before calibration_end {cal_end.date()}; "
-            f"the first is on {log[date_col].min().date()}. Choose a later calibration_end."
-        )
+    obs_end = last_day(log[date_col].max() if observation_end is None else observation_end, "observation_end")
+    in_cal = _split_bounds(log, date_col, cal_end, obs_end)
     hold = log.loc[~in_cal]
-    if len(hold) == 0:
-        raise ValueError(
-            f"no transaction in {date_col!r} falls after calibration_end {cal_end.date()}; "
-            "choose an earlier calibration_end or a later observation_end"
-        )
     cal = _summarize_clean(log.loc[in_cal], customer_col, date_col, amount_col, cal_end, freq,
-                           freq_multiplier, include_first_transaction)
+                           per_unit, include_first_transaction)
     cal.columns = [f"{c}_cal" for c in cal.columns]
 
-    h_period = _period_index(hold[date_col], freq)
-    h = pd.DataFrame({"c": hold[customer_col].to_numpy(), "p": h_period})
+    h = pd.DataFrame({"c": hold[customer_col].to_numpy(), "p": _period_index(hold[date_col], freq)})
     freq_h = h.drop_duplicates().groupby("c", sort=False).size()
     known = cal.index
-    new = ~pd.Index(freq_h.index).isin(known)
     out = cal.copy()
     out["frequency_holdout"] = freq_h.reindex(known).fillna(0).to_numpy(dtype="float64")
     if amount_col is not None:
         amounts = hold.groupby(customer_col, sort=False)[amount_col].agg(["mean", "sum"])
         out["monetary_value_holdout"] = amounts["mean"].reindex(known).fillna(0).to_numpy(dtype="float64")
         out["revenue_holdout"] = amounts["sum"].reindex(known).fillna(0).to_numpy(dtype="float64")
-    out["duration_holdout"] = (_period_of(obs_end, freq) - _period_of(cal_end, freq)) / float(freq_multiplier)
-    n_new = int(new.sum())
-    out.attrs["holdout_new_customers"] = n_new
-    if n_new:
-        _report(f"{n_new} customer(s) made their first purchase in the holdout period; they are "
+    out["duration_holdout"] = (_period_of(obs_end, freq) - _period_of(cal_end, freq)) / float(per_unit)
+    new_ids = pd.Index(freq_h.index)[~pd.Index(freq_h.index).isin(known)].sort_values()
+    if len(new_ids):
+        report(f"{len(new_ids)} customer(s) made their first purchase in the holdout period; they are "
                 "not in the calibration cohort and are left out of the result")
+    if return_report:
+        return out, HoldoutReport(len(new_ids), tuple(plain(i) for i in new_ids))
     return out

@@ -2,8 +2,10 @@
 
 Each chapter's exercises live in one **master** notebook, ``exercises/NN-name/NN-name.ipynb``:
 questions, solutions (cells tagged ``solution``) and a check after each question. The checks
-live in ``exercises/NN-name/checks.py``, which defines ``checker = Checker("NN-name")``. The
-**student copy** ``exercises/NN-name/student/NN-name.ipynb`` is generated from the master by
+live in ``exercises/NN-name/checks.py``, which defines ``checker = Checker("NN-name")`` and
+declares each question with :meth:`Checker.number` or :meth:`Checker.choice` (or, for anything
+else, a function registered with :meth:`Checker.question`). The **student copy**
+``exercises/NN-name/student/NN-name.ipynb`` is generated from the master by
 ``python -m relmkt_lib.exercises build``; ``... check`` exits with 1 if a copy is out of date.
 
 A check prints one line. With ``RELMKT_STRICT_CHECKS=1`` (set by the tests) a wrong answer, or
@@ -13,50 +15,58 @@ one left as the placeholder ``...``, raises :class:`ExerciseCheckError` (an Asse
 from __future__ import annotations
 
 import argparse
-import hashlib
 import importlib.util
-import json
-import math
 import numbers
 import os
 import re
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-import pandas as pd
-
+from ._answers import (
+    KINDS,
+    ExpectedValueError,
+    Facts,
+    NumberQuestion,
+    Verdict,
+    approx,
+    as_verdict,
+    facts,
+    kind_of,
+    number_verdict,
+    resolve,
+    same_choice,
+    same_frame,
+)
+from ._student_copy import (
+    EXERCISES_ENV,
+    STUDENT_MARKDOWN,
+    build_student_copies,
+    exercises_dir,
+    find_masters,
+    make_student_copy,
+    stale_student_copies,
+    student_copy_text,
+    student_path,
+)
 from .exceptions import ExerciseCheckError
 
 __all__ = [
-    "STRICT_ENV", "EXERCISES_ENV", "ExerciseCheckError", "Verdict", "CheckResult", "Checker",
-    "strict_mode", "approx", "same_choice", "same_frame", "exercises_dir", "load_checks",
-    "find_masters", "student_path", "student_copy_text", "make_student_copy",
+    "STRICT_ENV", "EXERCISES_ENV", "STUDENT_MARKDOWN", "KINDS", "ExerciseCheckError", "Verdict", "CheckResult",
+    "Checker", "Facts", "facts", "strict_mode", "approx", "same_choice", "same_frame", "exercises_dir",
+    "load_checks", "find_masters", "student_path", "student_copy_text", "make_student_copy",
     "build_student_copies", "stale_student_copies", "main",
 ]
 
 STRICT_ENV = "RELMKT_STRICT_CHECKS"
-EXERCISES_ENV = "RELMKT_EXERCISES"
 _ICONS = {"correct": "✅", "not yet": "❌", "not answered": "⏳"}
 
 
 def strict_mode() -> bool:
     """True when the environment variable ``RELMKT_STRICT_CHECKS`` is 1, true, yes or on."""
     return os.environ.get(STRICT_ENV, "").strip().lower() in {"1", "true", "yes", "on"}
-
-
-@dataclass(frozen=True)
-class Verdict:
-    """The outcome of one comparison: ``ok`` and an optional extra hint; truthy when ``ok`` is."""
-
-    ok: bool
-    hint: str = ""
-
-    def __bool__(self) -> bool:
-        return bool(self.ok)
 
 
 @dataclass(frozen=True)
@@ -76,99 +86,8 @@ class CheckResult:
         """Display nothing in a notebook: the check already printed its line (tidy outputs)."""
 
 
-def _kind(x: Any) -> str:
-    """Name the type of ``x`` the way a learner would say it."""
-    kinds = [(pd.DataFrame, "a DataFrame"), (pd.Series, "a Series"), ((bool, np.bool_), "True/False"),
-             (numbers.Number, "a number"), (str, "a text (str)"), (type(None), "None")]
-    return next((name for cls, name in kinds if isinstance(x, cls)), f"a {type(x).__name__}")
-
-
-def approx(answer: Any, expected: float, *, rel_tol: float = 1e-6, abs_tol: float = 0.0) -> Verdict:
-    """Compare a numeric answer with ``expected`` within a tolerance (as ``math.isclose``).
-
-    An answer that is not a single number gives a "not yet" whose hint names what was
-    expected, never an error.
-
-    >>> approx(0.6049, 0.6, abs_tol=0.005).ok
-    True
-    >>> approx(pd.DataFrame({"x": [1]}), 1).hint
-    'Expected a single number, got a DataFrame. It holds one value: take it out with .item().'
-    """
-    if isinstance(answer, (bool, np.bool_)) or not isinstance(answer, numbers.Real):
-        one = isinstance(answer, (pd.Series, pd.DataFrame, np.ndarray)) and np.size(answer) == 1
-        extra = " It holds one value: take it out with .item()." * one
-        extra += " Remove the quotes." * isinstance(answer, str)
-        return Verdict(False, f"Expected a single number, got {_kind(answer)}.{extra}")
-    if math.isnan(float(answer)):
-        return Verdict(False, "Your answer is NaN (not a number): look for missing values.")
-    return Verdict(math.isclose(float(answer), float(expected), rel_tol=rel_tol, abs_tol=abs_tol))
-
-
-def same_choice(answer: Any, expected: str | Iterable[str], *,
-                choices: Iterable[str] | None = None) -> Verdict:
-    """Compare a multiple-choice answer with the expected one(s), ignoring case and brackets.
-
-    ``expected`` is one accepted answer or several; ``choices`` (optional) lists the valid
-    options, so that an answer outside them gets a hint listing them.
-
-    >>> same_choice(" B) ", "b").ok
-    True
-    >>> same_choice("d", "b", choices="abc").hint
-    "Choose one of 'a', 'b', 'c'."
-    """
-    options = [str(c) for c in choices] if choices is not None else []
-    if not isinstance(answer, str):
-        example = repr(options[0]) if options else "'a'"
-        return Verdict(False, f"Expected a text answer in quotes, like {example}, got {_kind(answer)}.")
-    def norm(text: str) -> str:
-        return " ".join(text.strip().strip("()[].:;,!'\" ").lower().split())
-
-    accepted = {norm(e) for e in ([expected] if isinstance(expected, str) else expected)}
-    if options and norm(answer) not in {norm(o) for o in options}:
-        return Verdict(False, "Choose one of " + ", ".join(repr(o) for o in options) + ".")
-    return Verdict(norm(answer) in accepted)
-
-
-def same_frame(answer: Any, expected: pd.DataFrame | pd.Series, *, rel_tol: float = 1e-6) -> Verdict:
-    """Compare a DataFrame or Series answer with ``expected``: columns, rows and values.
-
-    Dtypes and names are not compared; numbers are compared within ``rel_tol``.
-
-    >>> want = pd.DataFrame({"n": [1, 2]})
-    >>> same_frame(pd.DataFrame({"n": [1.0, 2.0]}), want).ok
-    True
-    >>> same_frame(pd.DataFrame({"m": [1, 2]}), want).hint
-    "Missing column(s) ['n']. Unexpected column(s) ['m']."
-    """
-    if _kind(answer) != _kind(expected):
-        return Verdict(False, f"Expected {_kind(expected)}, got {_kind(answer)}.")
-    if isinstance(expected, pd.DataFrame):
-        missing = [c for c in expected.columns if c not in answer.columns]
-        extra = [c for c in answer.columns if c not in expected.columns]
-        if missing or extra:
-            hint = f"Missing column(s) {missing}. " if missing else ""
-            return Verdict(False, (hint + (f"Unexpected column(s) {extra}." if extra else "")).strip())
-    if len(answer) != len(expected):
-        return Verdict(False, f"Expected {len(expected)} rows, got {len(answer)}.")
-    frame = isinstance(expected, pd.DataFrame)
-    try:
-        (pd.testing.assert_frame_equal if frame else pd.testing.assert_series_equal)(
-            answer, expected, check_dtype=False, check_exact=False, rtol=rel_tol, check_names=False,
-            check_index_type=False)
-    except (AssertionError, TypeError, ValueError) as exc:
-        first = (str(exc).strip().splitlines() or ["the values differ"])[0]
-        return Verdict(False, f"Not the same table: {first}.")
-    return Verdict(True)
-
-
-def _as_verdict(outcome: Any) -> Verdict:
-    if isinstance(outcome, tuple) and len(outcome) == 2:
-        return Verdict(bool(outcome[0]), str(outcome[1] or ""))
-    return outcome if isinstance(outcome, Verdict) else Verdict(bool(outcome))
-
-
 class Checker:
-    """The checks of one chapter's exercises, registered with :meth:`question`.
+    """The checks of one chapter's exercises, declared with :meth:`number` and :meth:`choice`.
 
     Parameters
     ----------
@@ -180,32 +99,45 @@ class Checker:
     Examples
     --------
     >>> checker = Checker("00-demo", strict=False)
-    >>> @checker.question("q1", hint="Add the two numbers.")
-    ... def _(answer):
-    ...     return approx(answer, 2 + 2)
-    >>> result = checker("q1", 4)
+    >>> checker.number("q1", lambda: 2 / 3, kind="share", shown_decimals=3, hint="Divide 2 by 3.",
+    ...                traps=[(1.5, "That is 3 / 2.")])
+    >>> result = checker("q1", 0.667)
     ✅ q1: correct.
-    >>> result = checker("q1", "5")
-    ❌ q1: not yet. Expected a single number, got a text (str). Remove the quotes. Hint: Add the two numbers.
-    >>> checker("q1", ...).status
-    ⏳ q1: not answered yet — replace the ... with your answer.
+    >>> result = checker("q1", 66.7)
+    ❌ q1: not yet. That looks like a percentage: give the share between 0 and 1 (divide by 100). Hint: Divide 2 by 3.
+    >>> result = checker("q1", "0.667")
+    ❌ q1: not yet. Expected a single number, got a text (str). Remove the quotes. Hint: Divide 2 by 3.
+    >>> checker.expected("q1")
+    (0.6666666666666666, 3)
+    >>> checker.choice("q2", "b", choices="abc", why_not={"a": "Too strong."})
+    >>> result = checker("q2", "A")
+    ❌ q2: not yet. Too strong.
+    >>> checker("q2", ...).status
+    ⏳ q2: not answered yet — replace the ... with your answer.
     'not answered'
     """
 
-    def __init__(self, chapter: str, strict: bool | None = None) -> None:
+    def __init__(self, chapter: str, *, strict: bool | None = None) -> None:
         self.chapter = chapter
         self.strict = strict
         self._questions: dict[str, tuple[str, Callable[[Any], Any]]] = {}
+        self._numbers: dict[str, NumberQuestion] = {}
 
     @property
     def questions(self) -> tuple[str, ...]:
         """The registered question names, in the order they were added."""
         return tuple(self._questions)
 
+    @property
+    def number_questions(self) -> tuple[str, ...]:
+        """The names of the numeric questions (declared with :meth:`number`), in order."""
+        return tuple(self._numbers)
+
     def question(self, name: str, *, hint: str = "") -> Callable[[Callable], Callable]:
         """Register the decorated function, ``f(answer) -> bool | Verdict | (ok, extra_hint)``.
 
-        ``hint`` is shown whenever the answer to question ``name`` is not yet right.
+        ``hint`` is shown whenever the answer to question ``name`` is not yet right. Prefer
+        :meth:`number` and :meth:`choice`, which apply the house rules; use this for the rest.
         """
         if name in self._questions:
             raise ValueError(f"question {name!r} is registered twice in {self.chapter}; rename one")
@@ -216,11 +148,82 @@ class Checker:
 
         return register
 
+    def number(self, name: str, expected: Any, *, shown_decimals: int | None = None, kind: str = "number",
+               hint: str = "", traps: Sequence[tuple[Any, Any]] = ()) -> None:
+        """Declare a question whose answer is one number.
+
+        Parameters
+        ----------
+        name : str
+            The question's name, such as ``"q1"``.
+        expected : float or callable
+            The right answer, or a zero-argument callable that computes it (run when the
+            question is first checked, so that data load lazily; see :func:`facts`).
+        shown_decimals : int
+            The precision the notebook shows for this number. An answer passes when it is at
+            most half a unit of that last decimal away from ``expected``, so the displayed,
+            rounded value passes. Required, except for ``kind="count"`` (0 by default).
+        kind : str
+            One of :data:`KINDS`. "share" and "share_difference" (between -1 and 1) and
+            "change" (0.05 for +5 %) catch a percentage given instead (x100); "percent" and
+            "points" catch a share given instead (/100); shares catch a count, counts a share.
+        hint : str
+            Shown whenever the answer is not yet right.
+        traps : sequence of (value, message)
+            Known wrong answers (values or callables), each with its own message (a str or a
+            callable returning one); an answer that rounds like a trap gets its message.
+
+        An answer that is the right value rounded to fewer decimals than shown is told to keep
+        ``shown_decimals`` decimals.
+        """
+        if kind not in KINDS:
+            raise ValueError(f"{self.chapter} {name}: kind must be one of {list(KINDS)}, got {kind!r}")
+        if shown_decimals is None and kind != "count":
+            raise ValueError(f"{self.chapter} {name}: give shown_decimals, the precision the notebook shows")
+        decimals = 0 if shown_decimals is None else shown_decimals
+        if not isinstance(decimals, numbers.Integral) or decimals < 0:
+            raise ValueError(f"{self.chapter} {name}: shown_decimals must be an integer >= 0, got {decimals!r}")
+        spec = NumberQuestion(expected, int(decimals), kind, tuple((value, msg) for value, msg in traps))
+        self.question(name, hint=hint)(lambda answer: number_verdict(answer, spec))
+        self._numbers[name] = spec
+
+    def choice(self, name: str, correct: Any, *, choices: Iterable[str] | Callable[[], Iterable[str]] = "abcd",
+               hint: str = "", why_not: Mapping[str, str] | None = None) -> None:
+        """Declare a multiple-choice question: ``correct`` is the right option (or a callable giving it).
+
+        ``choices`` lists the valid options (a string of letters, or names); ``why_not`` maps a
+        wrong option to the message it gets. Answers ignore case, spaces and brackets.
+        """
+        why_not = dict(why_not or {})
+        options = None if callable(choices) else [str(c) for c in choices]
+        wrong = [o for o in [*why_not, *([] if callable(correct) else [correct])] if options and o not in options]
+        if wrong:
+            raise ValueError(f"{self.chapter} {name}: options {wrong} are not among the choices {options}")
+
+        def test(answer: Any) -> Verdict:
+            verdict = same_choice(answer, resolve(correct), choices=resolve(choices))
+            if verdict or verdict.hint:
+                return verdict
+            return next((Verdict(False, why) for option, why in why_not.items() if same_choice(answer, option)),
+                        verdict)
+
+        self.question(name, hint=hint)(test)
+
+    def expected(self, name: str) -> tuple[Any, int]:
+        """``(value, shown_decimals)`` of the numeric question ``name``; the value is computed now."""
+        if name not in self._numbers:
+            raise ValueError(f"{name!r} is not a numeric question of {self.chapter}; "
+                             f"its numeric questions are {list(self._numbers)}")
+        spec = self._numbers[name]
+        return resolve(spec.expected), spec.shown_decimals
+
     def check(self, name: str, answer: Any) -> CheckResult:
         """Check ``answer`` to question ``name``: print one line, return a :class:`CheckResult`.
 
         In strict mode a result other than "correct" raises :class:`ExerciseCheckError`.
-        Calling the checker itself, ``checker(name, answer)``, does the same.
+        Calling the checker itself, ``checker(name, answer)``, does the same. A wrong answer
+        never raises otherwise; an expected value that cannot be computed (a broken dataset or
+        check) raises RuntimeError, since the answer is not to blame.
         """
         if name not in self._questions:
             raise ValueError(f"{self.chapter} has no question {name!r}; it has {list(self._questions)}")
@@ -230,11 +233,14 @@ class Checker:
             line = f"{_ICONS[status]} {name}: not answered yet — replace the ... with your answer."
         else:
             try:
-                verdict = _as_verdict(test(answer))
+                verdict = as_verdict(test(answer))
+            except ExpectedValueError as exc:
+                raise RuntimeError(f"[{self.chapter}] the check of {name} could not compute its expected "
+                                   f"answer ({exc}); the checks or the data need fixing") from exc.__cause__
             except Exception as exc:  # a wrong answer must never crash the learner's notebook
                 text = (str(exc).strip().splitlines() or [""])[0][:120]
                 cause, verdict = exc, Verdict(False, f"The check could not use your answer, which is "
-                                                     f"{_kind(answer)} ({type(exc).__name__}: {text}).")
+                                                     f"{kind_of(answer)} ({type(exc).__name__}: {text}).")
             status = "correct" if verdict.ok else "not yet"
             parts = ["correct."] if verdict.ok else ["not yet.", verdict.hint, f"Hint: {hint}" * bool(hint)]
             line = f"{_ICONS[status]} {name}: " + " ".join(p for p in parts if p)
@@ -247,13 +253,7 @@ class Checker:
     __call__ = check
 
 
-def exercises_dir() -> Path:
-    """The ``exercises/`` folder: ``$RELMKT_EXERCISES`` if set, else the one beside ``relmkt_lib``."""
-    env = os.environ.get(EXERCISES_ENV)
-    return Path(env) if env else Path(__file__).resolve().parent.parent / "exercises"
-
-
-def load_checks(chapter: str, root: str | Path | None = None) -> Checker:
+def load_checks(chapter: str, *, root: str | Path | None = None) -> Checker:
     """Import ``<chapter>/checks.py`` by its path and return its ``checker``.
 
     The file is looked for under ``root`` if given; else in the working folder when it is the
@@ -277,119 +277,27 @@ def load_checks(chapter: str, root: str | Path | None = None) -> Checker:
     return module.checker
 
 
-def find_masters(root: str | Path | None = None) -> list[Path]:
-    """Every master ``NN-name/NN-name.ipynb`` under ``root`` (default :func:`exercises_dir`), sorted."""
-    root = Path(root) if root is not None else exercises_dir()
-    return sorted(p for p in root.glob("[0-9][0-9]-*/[0-9][0-9]-*.ipynb") if p.stem == p.parent.name)
-
-
-def student_path(master: str | Path) -> Path:
-    """Where the student copy of ``master`` lives: ``NN-name/student/NN-name.ipynb``."""
-    return Path(master).parent / "student" / Path(master).name
-
-
-_BLOCK = re.compile(r"^([ \t]*)#[ \t]*BEGIN SOLUTION[ \t]*\n.*?^[ \t]*#[ \t]*END SOLUTION[ \t]*$",
-                    re.M | re.S)
-_TARGET = r"[A-Za-z_][\w.]*(?:\[[^\]\n]*\])?"  # a name, attribute or subscript: n, df.x, d["k"]
-_ASSIGN = rf"(?:((?:{_TARGET}[ \t]*,[ \t]*)*{_TARGET})[ \t]*=(?!=))?"  # "n =", "a, b =" or nothing
-_LINE = re.compile(rf"^([ \t]*){_ASSIGN}.*#[ \t]*SOLUTION[ \t]*$", re.M)
-_MARKER = re.compile(r"#[ \t]*(BEGIN |END )?SOLUTION[ \t]*$", re.M)
-STUDENT_MARKDOWN = "*Write your answer here.*"
-
-
-def _strip_solution(source: str, where: str) -> str:
-    """Replace ``# BEGIN/END SOLUTION`` blocks and ``# SOLUTION`` lines by placeholders."""
-    student, blocks = _BLOCK.subn(r"\1# your code here", source)
-    student, lines = _LINE.subn(lambda m: f"{m[1]}{m[2] + ' = ' if m[2] else ''}...  # your answer", student)
-    if _MARKER.search(student):
-        raise ValueError(f"{where}: unmatched '# BEGIN SOLUTION' / '# END SOLUTION'; each block needs both")
-    if not blocks + lines:
-        raise ValueError(f"{where} is tagged 'solution' but has no '# SOLUTION' line or BEGIN/END block")
-    return student
-
-
-def student_copy_text(master_path: str | Path) -> str:
-    """Return the exact text of the student copy generated from ``master_path``.
-
-    Cells tagged ``solution-only`` are dropped. In code cells tagged ``solution``, a line
-    ending in ``# SOLUTION`` becomes ``name = ...  # your answer`` and a block between
-    ``# BEGIN SOLUTION`` and ``# END SOLUTION`` becomes ``# your code here``; a markdown cell
-    tagged ``solution`` becomes "*Write your answer here.*". Outputs, execution counts and
-    metadata other than tags are dropped, so one master always gives the same text. A
-    solution marker in an untagged code cell is an error, since it would leak the solution.
-    """
-    import nbformat  # imported here: notebooks that only run checks do not need it
-
-    master_path = Path(master_path)
-    raw = json.loads(master_path.read_text(encoding="utf-8"))
-    nb = nbformat.reads(json.dumps(raw), as_version=4)
-    cells = []
-    for index, (cell, raw_cell) in enumerate(zip(nb.cells, raw.get("cells", []))):
-        tags = list(cell.get("metadata", {}).get("tags", []))
-        where = f"{master_path.name}, cell {index + 1}"
-        if "solution-only" in tags:
-            continue
-        source = cell.source
-        if "solution" in tags:
-            source = STUDENT_MARKDOWN if cell.cell_type == "markdown" else _strip_solution(source, where)
-        elif cell.cell_type == "code" and _MARKER.search(source):
-            raise ValueError(f"{where} has a solution marker but is not tagged 'solution'; tag the cell")
-        # keep the master's cell id (or derive one) so that the output is the same every time
-        digest = hashlib.sha1(f"{index}\n{cell.source}".encode()).hexdigest()[:8]
-        kept = [t for t in tags if t not in {"solution", "solution-only"}]
-        extra = {"id": raw_cell.get("id") or digest, "metadata": {"tags": kept} if kept else {}}
-        if cell.cell_type == "markdown" and "attachments" in cell and "solution" not in tags:
-            extra["attachments"] = cell.attachments
-        cells.append(getattr(nbformat.v4, f"new_{cell.cell_type}_cell")(source, **extra))
-    python3 = {"display_name": "Python 3", "language": "python", "name": "python3"}
-    metadata = {"kernelspec": nb.metadata.get("kernelspec", python3), "language_info": {"name": "python"}}
-    student = nbformat.v4.new_notebook(cells=cells, metadata=metadata)
-    student.nbformat_minor = max(5, nb.nbformat_minor)
-    text = nbformat.writes(student)
-    return text if text.endswith("\n") else text + "\n"
-
-
-def make_student_copy(master_path: str | Path, student_path: str | Path) -> Path:
-    """Write the student copy of ``master_path`` (see :func:`student_copy_text`) to ``student_path``."""
-    target = Path(student_path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(student_copy_text(master_path), encoding="utf-8", newline="\n")
-    return target
-
-
-def build_student_copies(root: str | Path | None = None) -> list[Path]:
-    """Regenerate the student copy of every master under ``root``; return the paths written."""
-    return [make_student_copy(m, student_path(m)) for m in find_masters(root)]
-
-
-def stale_student_copies(root: str | Path | None = None) -> list[Path]:
-    """The student copies under ``root`` that are missing or differ from what their master gives."""
-    return [student_path(m) for m in find_masters(root)
-            if not student_path(m).is_file()
-            or student_path(m).read_bytes() != student_copy_text(m).encode("utf-8")]
-
-
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str]) -> int:
     """build: regenerate every student copy; check: exit 1 if one is missing or out of date."""
     parser = argparse.ArgumentParser(prog="python -m relmkt_lib.exercises", description=main.__doc__)
     parser.add_argument("command", choices=["build", "check"])
     parser.add_argument("--root", help="the exercises folder (default: the repository's exercises/)")
     args = parser.parse_args(argv)
     root = Path(args.root) if args.root else exercises_dir()
-    if not find_masters(root):
+    if not find_masters(root=root):
         print(f"no master notebooks (NN-name/NN-name.ipynb) under {root}", file=sys.stderr)
         return 1
     if args.command == "build":
-        print("\n".join(f"wrote {path}" for path in build_student_copies(root)))
+        print("\n".join(f"wrote {path}" for path in build_student_copies(root=root)))
         return 0
-    stale = stale_student_copies(root)
+    stale = stale_student_copies(root=root)
     if stale:
         print("\n".join(f"stale: {path}" for path in stale), file=sys.stderr)
         print("regenerate with: python -m relmkt_lib.exercises build (or: make students)", file=sys.stderr)
         return 1
-    print(f"student copies up to date: {len(find_masters(root))}")
+    print(f"student copies up to date: {len(find_masters(root=root))}")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

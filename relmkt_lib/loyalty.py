@@ -20,7 +20,9 @@ switched off:
 - **dropout**: members' weekly dropout hazard is multiplied by ``dropout_effect``.
 
 Customers are heterogeneous: weekly purchase rates ~ Gamma(``rate_r``, ``rate_alpha``), spend per
-purchase Gamma-Gamma (``spend_p``, ``spend_q``, ``spend_gamma``), weekly dropout hazards
+purchase Gamma-Gamma (``spend_p``, ``spend_q``, ``spend_gamma``: the papers' ``p``, ``q`` and scale
+``gamma`` of :class:`relmkt_lib.simulate.GammaGammaParams`, with the prefix of this population's
+other parameters), weekly dropout hazards
 ~ Beta(``dropout_a``, ``dropout_b``). Each week an alive customer buys Poisson(rate x lift) times
 and then drops out with her hazard. :func:`simulate_program` splits customers at random into a
 program arm and a **control arm** (no program): the difference between arms is the causal effect
@@ -34,8 +36,8 @@ Accounting (all in the program arm unless said otherwise):
 - margin = ``margin_rate`` x revenue (revenue at list price, before reward and tier costs);
 - incremental revenue / margin = (per-customer value in the program arm - in the control arm)
   x customers in the program arm;
-- reward cost = rewards x ``reward_value``; program cost = tier discounts (discount x members'
-  spend) + ``fixed_cost_per_week`` + ``cost_per_member_per_week`` x enrolled members (every account,
+- reward cost = rewards x ``reward_value``; program cost = tier discounts (``price_discount`` x
+  members' spend) + ``fixed_cost_per_week`` + ``cost_per_member_per_week`` x enrolled members (every account,
   alive or not); total cost = reward cost + program cost; ROI = (incremental margin - total cost) /
   total cost;
 - breakage (to date) = 1 - points redeemed / points issued, endowed points included; points still
@@ -44,7 +46,9 @@ Accounting (all in the program arm unless said otherwise):
   ``reward_value`` / ``reward_threshold``;
 - clv_change = per-customer difference between arms of (discounted weekly margin - program costs
   over the horizon, plus a tail: the last four weeks' average net value continued for ever at the
-  arm's weekly survival rate of those weeks, discounted); a simple, transparent measure.
+  arm's weekly survival rate of those weeks, discounted); a simple, transparent measure. The
+  discount rate per week is ``(1 + annual_discount_rate) ** (1 / 52) - 1`` (the simulation's
+  period is a week, 52 a year; the rate given is annual, hence its name).
 
 References
 ----------
@@ -83,20 +87,23 @@ def _nonneg(obj: object, names: str, *, positive: str = "") -> None:
 class Tier:
     """A status tier: reached with ``min_spend`` dollars over the last 52 weeks (since joining).
 
-    >>> Tier("gold", 1000, earn_multiplier=2.0, discount=0.05).discount
+    Members of the tier earn ``earn_multiplier`` times the points and pay ``price_discount`` (a
+    share, 0.05 for 5 %) less on every purchase.
+
+    >>> Tier("gold", 1000, earn_multiplier=2.0, price_discount=0.05).price_discount
     0.05
     """
 
     name: str
     min_spend: float
     earn_multiplier: float = 1.0
-    discount: float = 0.0
+    price_discount: float = 0.0
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name:
             raise ValueError(f"Tier.name must be a non-empty string, got {self.name!r}")
         _nonneg(self, "min_spend", positive="earn_multiplier")
-        check_probability(self.discount, f"Tier({self.name!r}).discount", allow_one=False)
+        check_probability(self.price_discount, f"Tier({self.name!r}).price_discount", allow_one=False)
 
 
 @dataclass(frozen=True)
@@ -157,7 +164,7 @@ class Behaviour:
     """How customers respond to a program, and who they are (see the module docstring).
 
     Effects are switched off with 0 (``dropout_effect`` with 1.0); :meth:`no_effect` does all at
-    once. Rates are per week.
+    once. Rates are per week; ``annual_discount_rate`` is a rate per year (converted to weeks).
 
     >>> Behaviour.no_effect().goal_gradient
     0.0
@@ -251,7 +258,7 @@ def _population(customers: pd.DataFrame | int, behaviour: Behaviour,
     return customers["customer_id"].to_numpy(), out
 
 
-def simulate_program(customers: pd.DataFrame | int, program: LoyaltyProgram, weeks: int = 52, *,
+def simulate_program(customers: pd.DataFrame | int, program: LoyaltyProgram, *, weeks: int = 52,
                      behaviour: Behaviour = Behaviour(), control_share: float = 0.5,
                      rng: None | int | np.random.Generator = None) -> ProgramResult:
     """Simulate a loyalty program week by week on a heterogeneous customer base, with a control arm.
@@ -302,8 +309,8 @@ def simulate_program(customers: pd.DataFrame | int, program: LoyaltyProgram, wee
     return ProgramResult(*assemble(ids, pop, sim, program, behaviour, int(weeks)))
 
 
-def stamp_card_experiment(stamps_needed: int = 10, stamps_given: int = 0, n_customers: int = 10_000,
-                          weeks: float = 18, *, behaviour: Behaviour = Behaviour(),
+def stamp_card_experiment(*, stamps_needed: int = 10, stamps_given: int = 0, n_customers: int = 10_000,
+                          weeks: float = 18, behaviour: Behaviour = Behaviour(),
                           rng: None | int | np.random.Generator = None) -> StampCardResult:
     """A one-stamp-per-purchase card given to ``n_customers``: completion and timing by stamp.
 
@@ -325,7 +332,7 @@ def stamp_card_experiment(stamps_needed: int = 10, stamps_given: int = 0, n_cust
 
     Examples
     --------
-    >>> r = stamp_card_experiment(10, 0, n_customers=20_000, rng=1)
+    >>> r = stamp_card_experiment(stamps_needed=10, stamps_given=0, n_customers=20_000, rng=1)
     >>> bool(r.summary["last_vs_first"] < 0.9)
     True
     """

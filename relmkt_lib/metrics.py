@@ -17,6 +17,9 @@ Conventions (all measures):
   functions. In the scorecards a campaign with no response gets NaN for its cost per response,
   and a campaign without a control group gets NaN for every incremental column.
 - Margins are ``revenue * margin_rate`` (revenue as paid, after any discount).
+- ``lifetime_value`` and ``customer_equity`` are the formulas of :mod:`relmkt_lib.clv` (called or
+  re-exported here): each formula is written once. The table-based scorecards live in a private
+  partner module, ``relmkt_lib._scorecards``, and are re-exported here.
 
 References
 ----------
@@ -36,6 +39,8 @@ from typing import Any
 import pandas as pd
 
 from ._checks import check_positive, check_probability
+from ._scorecards import campaign_scorecard, contact_outcomes, relationship_scorecard, value_curves
+from .clv import customer_equity, simple_clv
 
 __all__ = [
     "response_rate", "conversion_rate", "cost_per_contact", "cost_per_response",
@@ -279,7 +284,7 @@ def average_lifetime(churn: float) -> float:
     return 1.0 / check_probability(churn, "churn", allow_zero=False)
 
 
-def value_per_customer(revenue: float, customers: float, margin_rate: float = 1.0) -> float:
+def value_per_customer(revenue: float, customers: float, *, margin_rate: float = 1.0) -> float:
     """Revenue (or margin, with ``margin_rate < 1``) per customer over a horizon.
 
     >>> round(value_per_customer(205_800, 958, margin_rate=0.4), 2)
@@ -288,46 +293,17 @@ def value_per_customer(revenue: float, customers: float, margin_rate: float = 1.
     return _per(revenue, customers, "revenue", "customers") * check_probability(margin_rate, "margin_rate")
 
 
-def lifetime_value(margin: float, retention: float, discount: float) -> float:
+def lifetime_value(margin: float, retention: float, discount_rate: float) -> float:
     """Simple customer lifetime value, ``m r / (1 + d - r)`` (Gupta & Lehmann 2003).
 
     Timing: the customer is active now; each later period they are still there with
     probability ``r`` per period and bring the margin ``m`` at the **end** of that period,
-    discounted at rate ``d``: ``sum over t >= 1 of m r**t / (1 + d)**t``. The current period's
-    margin is not included (add ``m`` to value a customer at the start of a period).
-    Chapter 04 (`relmkt_lib.clv`) adds finite horizons and other timings.
+    discounted at the rate ``d`` per period: ``sum over t >= 1 of m r**t / (1 + d)**t``. The
+    current period's margin is not included (add ``m`` to value a customer at the start of a
+    period). This is :func:`relmkt_lib.clv.simple_clv` with its defaults (``timing="end"``, no
+    horizon); chapter 04 adds finite horizons and the other timing.
 
-    >>> round(lifetime_value(margin=100, retention=0.8, discount=0.1), 2)
+    >>> round(lifetime_value(margin=100, retention=0.8, discount_rate=0.1), 2)
     266.67
     """
-    m = check_positive(margin, "margin", allow_zero=True)
-    r = check_probability(retention, "retention", allow_one=False)
-    d = check_positive(discount, "discount", allow_zero=True)
-    return m * r / (1 + d - r)
-
-
-def customer_equity(n_customers: float, value: float) -> float:
-    """Customer equity: the number of customers times the value of each (sum of their CLVs).
-
-    >>> customer_equity(1_000, 266.67)
-    266670.0
-    """
-    n = _count(n_customers, "n_customers")
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        raise TypeError(f"value must be a number (dollars per customer), not {value!r}") from None
-    if not math.isfinite(v):
-        raise ValueError(f"value must be a finite number, got {value!r}")
-    return n * v
-
-
-# The table-based scorecards (contacts x transactions x campaigns) live in a private module to keep
-# files small; they are part of this module's public API.
-from ._scorecards import (  # noqa: E402
-    campaign_scorecard,
-    contact_outcomes,
-    relationship_scorecard,
-    value_curves,
-)
-
+    return simple_clv(margin, retention, discount_rate)

@@ -27,11 +27,20 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ._checks import check_dataframe, check_positive, plain, require_columns
+from ._checks import check_dataframe, check_positive, parse_dates, plain, removed_keywords, require_columns
+from ._markov import (
+    as_state_vector,
+    markov_clv,
+    pfeifer_carraway_example,
+    project_states,
+    simulate_paths,
+    steady_state,
+)
 from .data import validate_transactions
 
 __all__ = [
     "STATES",
+    "FREQS",
     "LadderRules",
     "assign_states",
     "transition_counts",
@@ -46,6 +55,10 @@ __all__ = [
 
 #: The rungs of the ladder, bottom to top, then ``lapsed``.
 STATES = ("prospect", "first-time", "occasional", "regular", "ambassador", "lapsed")
+#: Period of the "last purchase" of a customer who never bought: far enough back to count as lapsed.
+_NEVER = -(10**6)
+#: The calendar periods a ladder can use (the kit's shared period codes).
+FREQS = ("Q", "6M", "Y")
 
 
 @dataclass(frozen=True)
@@ -92,7 +105,7 @@ class LadderRules:
 
 
 def _periods(dates: pd.Series, freq: str) -> pd.Series:
-    if freq not in ("Q", "6M", "Y"):
+    if freq not in FREQS:
         raise ValueError(f"freq must be 'Q' (quarters), '6M' (half-years) or 'Y' (years), not {freq!r}")
     if freq == "6M":  # half-years as "2024H1" labels, ordered like periods
         return dates.dt.year.astype(str) + np.where(dates.dt.month <= 6, "H1", "H2")
@@ -107,12 +120,50 @@ def _all_periods(first: str, last: str, freq: str) -> list[str]:
     return [str(p) for p in pd.period_range(first, last, freq=freq)]
 
 
+def _prospect_periods(customers: pd.DataFrame | None, prospect_col: str | None, customer_col: str,
+                      freq: str) -> pd.Series | None:
+    """The period each known prospect signed up in (index: customer id), or None."""
+    if customers is None and prospect_col is None:
+        return None
+    if customers is None or prospect_col is None:
+        raise ValueError("pass both customers and prospect_col (the date each became a prospect), or neither")
+    check_dataframe(customers, "customers")
+    require_columns(customers, [customer_col, prospect_col], "customers")
+    dates = parse_dates(customers, prospect_col, allow_missing=True, name="customers",
+                        fix="Fix it, or leave the cell empty for customers with no prospect date.")
+    known = dates.notna().to_numpy()
+    return pd.Series(_periods(dates[known], freq).to_numpy(), index=customers.loc[known, customer_col].to_numpy())
+
+
+def _ladder(c: np.ndarray, rules: LadderRules) -> tuple[np.ndarray, np.ndarray]:
+    """State of each customer (row) in each period (column) from purchase counts, and first-purchase periods."""
+    n, T = c.shape
+    t = np.arange(T)
+    cum = np.cumsum(c, axis=1)
+    active_periods = np.cumsum(c > 0, axis=1)
+    padded = np.concatenate([np.zeros((n, 1), dtype=cum.dtype), cum], axis=1)
+    in_window = cum - padded[:, np.maximum(t + 1 - rules.window, 0)]
+    last_buy = np.maximum.accumulate(np.where(c > 0, t, _NEVER), axis=1)
+    has_bought = cum > 0
+    first = np.where(has_bought.any(axis=1), has_bought.argmax(axis=1), T)
+    tenure = t - first[:, None]
+    state = np.select(
+        [~has_bought,
+         t - last_buy >= rules.lapsed_after,
+         active_periods == 1,
+         (in_window >= rules.ambassador_min_purchases) & (tenure >= rules.ambassador_min_tenure),
+         in_window >= rules.regular_min_purchases],
+        ["prospect", "lapsed", "first-time", "ambassador", "regular"], default="occasional")
+    return state, first
+
+
+@removed_keywords()
 def assign_states(
     transactions: pd.DataFrame,
+    *,
     customer_col: str = "customer_id",
     date_col: str = "date",
     amount_col: str | None = None,
-    *,
     freq: str = "Q",
     rules: LadderRules | None = None,
     customers: pd.DataFrame | None = None,
@@ -130,12 +181,12 @@ def assign_states(
     ----------
     transactions : DataFrame
         One row per purchase; checked by :func:`relmkt_lib.data.validate_transactions`. Not modified.
-    customer_col, date_col : str
+    customer_col, date_col : str, default "customer_id", "date"
         Customer id and purchase date columns.
     amount_col : str, optional
         Amount column; if given, the result has each customer's ``revenue`` in each period.
     freq : {"Q", "6M", "Y"}, default "Q"
-        Period length: quarters, half-years or years.
+        Period length, from the kit's shared period codes: quarters, half-years or years.
     rules : LadderRules, optional
         Thresholds (counted in periods of ``freq``); default ``LadderRules()``.
     customers : DataFrame, optional
@@ -156,7 +207,7 @@ def assign_states(
     ...     ["2024-01-05", "2024-04-02", "2024-05-09", "2024-02-01"])})
     >>> rules = LadderRules(window=2, regular_min_purchases=2, ambassador_min_purchases=5,
     ...                     ambassador_min_tenure=2, lapsed_after=2)
-    >>> s = assign_states(log, "id", "date", rules=rules)
+    >>> s = assign_states(log, customer_col="id", rules=rules)
     >>> s.pivot(index="id", columns="period", values="state")  # doctest: +NORMALIZE_WHITESPACE
     period      2024Q1   2024Q2
     id
@@ -166,56 +217,26 @@ def assign_states(
     rules = LadderRules() if rules is None else rules
     if not isinstance(rules, LadderRules):
         raise TypeError(f"rules must be a LadderRules, not {type(rules).__name__}")
-    log = validate_transactions(transactions, customer_col, date_col, amount_col, duplicates="ignore")
+    log = validate_transactions(transactions, customer_col=customer_col, date_col=date_col,
+                                amount_col=amount_col, duplicates="ignore")
     log["_period"] = _periods(log[date_col], freq)
+    prospects = _prospect_periods(customers, prospect_col, customer_col, freq)
     first_p, last_p = log["_period"].min(), log["_period"].max()
-    prospects = None
-    if customers is not None or prospect_col is not None:
-        if customers is None or prospect_col is None:
-            raise ValueError("pass both customers and prospect_col (the date each became a prospect), or neither")
-        check_dataframe(customers, "customers")
-        require_columns(customers, [customer_col, prospect_col], "customers")
-        dates = pd.to_datetime(customers[prospect_col], errors="coerce")
-        bad = dates.isna() & customers[prospect_col].notna()
-        if bad.any():
-            raise ValueError(f"column {prospect_col!r} of customers: value {customers[prospect_col][bad].iloc[0]!r} "
-                             "is not a date; fix it or leave the cell empty for customers with no prospect date")
-        prospects = pd.Series(_periods(dates[dates.notna()], freq).to_numpy(),
-                              index=customers.loc[dates.notna(), customer_col].to_numpy())
-        first_p = min(first_p, prospects.min()) if len(prospects) else first_p
+    if prospects is not None and len(prospects):
+        first_p = min(first_p, prospects.min())
     labels = _all_periods(first_p, last_p, freq)
     ids = pd.Index(log[customer_col].unique())
     if prospects is not None:
         ids = ids.union(pd.Index(prospects.index))
-    counts = (log.groupby([customer_col, "_period"]).size().unstack(fill_value=0)
-              .reindex(index=ids, columns=labels, fill_value=0))
-    c = counts.to_numpy()
-    n, T = c.shape
-    t = np.arange(T)
-    cum = np.cumsum(c, axis=1)
-    active_periods = np.cumsum(c > 0, axis=1)
-    padded = np.concatenate([np.zeros((n, 1), dtype=cum.dtype), cum], axis=1)
-    lag = np.maximum(t + 1 - rules.window, 0)
-    in_window = cum - padded[:, lag]
-    last_buy = np.maximum.accumulate(np.where(c > 0, t, -10**6), axis=1)
-    has_bought = cum > 0
-    first = np.where(has_bought.any(axis=1), has_bought.argmax(axis=1), T)
-    tenure = t - first[:, None]
-    state = np.select(
-        [~has_bought,
-         t - last_buy >= rules.lapsed_after,
-         active_periods == 1,
-         (in_window >= rules.ambassador_min_purchases) & (tenure >= rules.ambassador_min_tenure),
-         in_window >= rules.regular_min_purchases],
-        ["prospect", "lapsed", "first-time", "ambassador", "regular"], default="occasional")
-    start = first.copy()
+    by_period = log.groupby([customer_col, "_period"])
+    c = (by_period.size().unstack(fill_value=0).reindex(index=ids, columns=labels, fill_value=0)).to_numpy()
+    state, start = _ladder(c, rules)
+    T = len(labels)
     if prospects is not None:
         pos = {p: i for i, p in enumerate(labels)}
-        known = prospects.reindex(ids)
-        p_start = np.array([pos.get(p, T) if isinstance(p, str) else T for p in known])
-        start = np.minimum(start, np.minimum(p_start, T))
-    keep = t >= start[:, None]
-    rows, cols = np.nonzero(keep)
+        p_start = np.array([pos.get(p, T) if isinstance(p, str) else T for p in prospects.reindex(ids)])
+        start = np.minimum(start, p_start)
+    rows, cols = np.nonzero(np.arange(T) >= start[:, None])
     out = pd.DataFrame({
         customer_col: ids.to_numpy()[rows],
         "period": np.asarray(labels, dtype=object)[cols],
@@ -223,10 +244,9 @@ def assign_states(
         "purchases": c[rows, cols],
     })
     if amount_col is not None:
-        rev = (log.groupby([customer_col, "_period"])[amount_col].sum().unstack(fill_value=0.0)
+        rev = (by_period[amount_col].sum().unstack(fill_value=0.0)
                .reindex(index=ids, columns=labels, fill_value=0.0)).to_numpy()
         out["revenue"] = rev[rows, cols]
-    out.attrs["freq"] = freq
     return out
 
 
@@ -236,7 +256,7 @@ def _check_states_table(states: pd.DataFrame, customer_col: str) -> pd.DataFrame
     return states
 
 
-def transition_counts(states: pd.DataFrame, customer_col: str = "customer_id") -> pd.DataFrame:
+def transition_counts(states: pd.DataFrame, *, customer_col: str = "customer_id") -> pd.DataFrame:
     """Number of moves from each state (rows) to each state (columns) between consecutive periods.
 
     Parameters
@@ -284,7 +304,7 @@ def transition_counts(states: pd.DataFrame, customer_col: str = "customer_id") -
     return table
 
 
-def transition_matrix(states: pd.DataFrame, customer_col: str = "customer_id", *,
+def transition_matrix(states: pd.DataFrame, *, customer_col: str = "customer_id",
                       empty: str = "raise") -> pd.DataFrame:
     """Probability of moving from each state (row) to each state (column) in one period.
 
@@ -302,7 +322,7 @@ def transition_matrix(states: pd.DataFrame, customer_col: str = "customer_id", *
     Returns
     -------
     DataFrame
-        Row-stochastic matrix; ``attrs["counts"]`` holds the counts behind it.
+        Row-stochastic matrix; :func:`transition_counts` gives the counts behind it.
 
     Examples
     --------
@@ -313,7 +333,7 @@ def transition_matrix(states: pd.DataFrame, customer_col: str = "customer_id", *
     """
     if empty not in ("raise", "absorbing"):
         raise ValueError(f"empty must be 'raise' or 'absorbing', not {empty!r}")
-    counts = transition_counts(states, customer_col)
+    counts = transition_counts(states, customer_col=customer_col)
     totals = counts.sum(axis=1)
     if (totals == 0).any():
         name = totals.index[np.flatnonzero(totals.to_numpy() == 0)[0]]
@@ -323,12 +343,10 @@ def transition_matrix(states: pd.DataFrame, customer_col: str = "customer_id", *
                              "pass empty='absorbing' to assume it stays put")
         for s in totals.index[totals == 0]:
             counts.loc[s, s] = 1
-    probs = counts.div(counts.sum(axis=1), axis=0).astype(float)
-    probs.attrs["counts"] = counts
-    return probs
+    return counts.div(counts.sum(axis=1), axis=0).astype(float)
 
 
-def state_rewards(states: pd.DataFrame, margin_rate: float, contact_cost: float | Mapping = 0.0) -> pd.Series:
+def state_rewards(states: pd.DataFrame, margin_rate: float, *, contact_cost: float | Mapping = 0.0) -> pd.Series:
     """Reward per customer and period in each state: mean revenue x margin rate - contact cost.
 
     Parameters
@@ -343,7 +361,7 @@ def state_rewards(states: pd.DataFrame, margin_rate: float, contact_cost: float 
     Examples
     --------
     >>> s = pd.DataFrame({"state": ["regular", "regular", "lapsed"], "revenue": [100.0, 300.0, 0.0]})
-    >>> state_rewards(s, 0.4, {"regular": 5.0, "lapsed": 0.0}).tolist()
+    >>> state_rewards(s, 0.4, contact_cost={"regular": 5.0, "lapsed": 0.0}).tolist()
     [75.0, 0.0]
     """
     check_dataframe(states, "states")
@@ -358,17 +376,6 @@ def state_rewards(states: pd.DataFrame, margin_rate: float, contact_cost: float 
         contact_cost = {s: contact_cost.get(s, 0.0) for s in present}
     else:
         contact_cost = [contact_cost] * len(present)
-    costs = _as_vector(contact_cost, present, "contact_cost")
+    costs = as_state_vector(contact_cost, present, "contact_cost")
     return (out - costs).rename("reward")
 
-
-# The Markov-chain algebra (projection, steady state, Markov CLV, simulation and Pfeifer &
-# Carraway's example) lives in a private module; it is part of this module's public API.
-from ._markov import (  # noqa: E402
-    _as_vector,
-    markov_clv,
-    pfeifer_carraway_example,
-    project_states,
-    simulate_paths,
-    steady_state,
-)

@@ -4,12 +4,13 @@
 **frequency** of purchases and the **monetary** value spent, and scores each one from 1 to
 ``n_bins`` (5 = best: most recent, most frequent, highest spend) by its rank in the base.
 
-Conventions, as of a date ``as_of`` (purchases after it are ignored):
+Conventions, as of a day ``observation_end`` (the last observed day, inclusive, as everywhere in
+the kit; purchases on later days are left out):
 
-- ``recency``: days from the last purchase to ``as_of`` (0 = bought that day);
+- ``recency``: days from the last purchase to ``observation_end`` (0 = bought that day);
 - ``frequency``: number of **purchase days** (same-day purchases are merged, the first counts);
 - ``monetary``: mean spend per purchase day (``monetary="mean"``) or total spend (``"total"``);
-- ``tenure``: days from the first purchase to ``as_of``.
+- ``tenure``: days from the first purchase to ``observation_end``.
 
 **Ties are kept together.** A customer's score is ``1 + floor(n_bins * w)``, where ``w`` is the
 share of customers with a strictly *worse* value. Equal customers always get equal scores, and
@@ -22,14 +23,15 @@ on their id; use it only to compare.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from . import data
-from ._checks import check_dataframe, plain, require_columns
+from ._checks import check_dataframe, plain, removed_keywords, require_columns
+from ._rfm_tables import ACTIONS, DEFAULT_RULES, SEGMENT_LABELS_FR, Rule
 
 __all__ = [
     "DEFAULT_RULES",
@@ -42,55 +44,14 @@ __all__ = [
     "segment_migration",
 ]
 
-Rule = tuple[str, "str | Callable[[pd.DataFrame], Any]"]
-
-#: The default segment map on the R x F grid (scores 1-5), in order; every cell of the grid
-#: belongs to exactly one rule. M is left out: it is the "how much" lens, read per segment.
-DEFAULT_RULES: tuple[tuple[str, str], ...] = (
-    ("champions", "R == 5 and F >= 4"),
-    ("loyal", "R in [3, 4] and F >= 4"),
-    ("potential loyalists", "R >= 4 and F in [2, 3]"),
-    ("new", "R == 5 and F == 1"),
-    ("promising", "R == 4 and F == 1"),
-    ("need attention", "R == 3 and F == 3"),
-    ("about to sleep", "R == 3 and F <= 2"),
-    ("cannot lose", "R <= 2 and F == 5"),
-    ("at risk", "R <= 2 and F in [3, 4]"),
-    ("hibernating", "R == 2 and F <= 2"),
-    ("lost", "R == 1 and F <= 2"),
-)
-
-#: French labels of the default segments (and of the "not yet a customer" origin).
-SEGMENT_LABELS_FR: dict[str, str] = {
-    "champions": "champions", "loyal": "fidèles", "potential loyalists": "fidèles potentiels",
-    "new": "nouveaux", "promising": "prometteurs", "need attention": "à surveiller",
-    "about to sleep": "sur le point de décrocher", "cannot lose": "à ne pas perdre",
-    "at risk": "à risque", "hibernating": "en hibernation", "lost": "perdus",
-    "not yet a customer": "pas encore clients",
-}
-
-_ACTIONS = {
-    "champions": ("bought recently and often", "recognise and thank them (previews, no discount "
-                  "needed); ask for reviews and referrals: make them ambassadors"),
-    "loyal": ("buy often, a little less recently", "keep in touch with useful content; cross-sell; "
-              "loyalty-program tiers"),
-    "potential loyalists": ("recent, a few purchases", "recommendations from their purchases; "
-                            "invite them to the loyalty program"),
-    "new": ("one purchase, very recent", "welcome and onboarding (guides, how-to): aim for the "
-            "second purchase"),
-    "promising": ("one purchase, recent", "informative content to build interest; a small nudge "
-                  "to come back"),
-    "need attention": ("middling recency and frequency", "personal reminders tied to what they bought"),
-    "about to sleep": ("one or two purchases, fading", "a timely, relevant reminder; keep contact "
-                       "pressure low"),
-    "cannot lose": ("bought very often, silent for long", "priority win-back: a personal call, an offer "
-                    "worth their value; ask what went wrong"),
-    "at risk": ("bought often, not lately", "reactivation: a personal contact and a targeted offer"),
-    "hibernating": ("few purchases, long ago", "low-cost reactivation (email, seasonal guide) if "
-                    "consented"),
-    "lost": ("one or two purchases, long ago", "low-cost contact or none; do not spend on them"),
-}
 _SUMMARY_COLS = ("frequency", "recency", "T")
+#: Number of scores the default rules are written for.
+_DEFAULT_RULES_BINS = 5
+_OBSERVATION_END_HINT = "observation_end='2024-12-31' (the scoring day: the last observed day, inclusive)"
+_WINDOW_HINT = ("window_start='2025-01-01', window_end='2025-12-31' (both days inclusive; the old start was "
+                "excluded, so window_start is the day after it)")
+_SNAPSHOT_HINT = ("from_observation_end='2024-12-31', to_observation_end='2025-12-31' (the two scoring days, "
+                  "inclusive)")
 
 
 def _check_choice(value: Any, name: str, options: Sequence[str]) -> str:
@@ -134,8 +95,29 @@ def _from_summary(df: pd.DataFrame, monetary: str) -> pd.DataFrame:
                          "tenure": vals["T"]}, index=df.index)
 
 
-def rfm_scores(df: pd.DataFrame, customer_col: str = "customer_id", date_col: str = "date",
-               amount_col: str = "amount", *, as_of: Any = None, n_bins: int = 5, monetary: str = "mean",
+def _from_log(df: pd.DataFrame, customer_col: str, date_col: str, amount_col: str, observation_end: Any,
+              monetary: str, date_format: str | None) -> pd.DataFrame:
+    require_columns(df, [customer_col, date_col, amount_col])
+    log = data.validate_transactions(df, customer_col=customer_col, date_col=date_col, amount_col=amount_col,
+                                     date_format=date_format, duplicates="ignore")
+    dates = log[date_col]
+    end = (dates.max() if observation_end is None else pd.Timestamp(observation_end)).normalize()
+    if end < dates.min().normalize():
+        raise ValueError(f"observation_end ({end.date()}) is before the first purchase in {date_col!r} "
+                         f"({dates.min().date()}): nobody is a customer yet. Choose a later observation_end.")
+    keep = (dates < end + pd.Timedelta(days=1)).to_numpy()
+    summary = data.summarize_transactions(log.loc[keep], customer_col=customer_col, date_col=date_col,
+                                          amount_col=amount_col, observation_end=end,
+                                          include_first_transaction=True)
+    count = summary["frequency"].astype(np.int64)
+    spend = summary["monetary_value"] * (1 if monetary == "mean" else count)
+    return pd.DataFrame({"recency": summary["T"] - summary["recency"], "frequency": count,
+                         "monetary": spend, "tenure": summary["T"]}, index=summary.index)
+
+
+@removed_keywords(as_of=_OBSERVATION_END_HINT)
+def rfm_scores(df: pd.DataFrame, *, customer_col: str = "customer_id", date_col: str = "date",
+               amount_col: str = "amount", observation_end: Any = None, n_bins: int = 5, monetary: str = "mean",
                ties: str = "together", date_format: str | None = None) -> pd.DataFrame:
     """Recency, frequency and monetary values and scores (1 to ``n_bins``, higher is better).
 
@@ -145,12 +127,13 @@ def rfm_scores(df: pd.DataFrame, customer_col: str = "customer_id", date_col: st
         A transaction log (one row per purchase), or a summary table from
         :func:`relmkt_lib.data.summarize_transactions` (recognised by its ``frequency``,
         ``recency``, ``T`` and ``monetary_value`` columns). Not modified.
-    customer_col, date_col, amount_col : str
+    customer_col, date_col, amount_col : str, default "customer_id", "date", "amount"
         Columns of the log (ignored for a summary table, indexed by customer).
-    as_of : date-like, optional
-        The scoring day (default: the last purchase day). Purchases after it are ignored (their
-        number is in ``result.attrs["rfm"]``); customers who first bought after it are not yet
-        customers and are left out. Only for a log: a summary is already as of its end.
+    observation_end : date-like, optional
+        The scoring day: the last observed day, inclusive (default: the last purchase day).
+        Purchases on later days are left out, so one log can be scored as of any past day;
+        customers who first bought after it are not yet customers. Only for a log: a summary
+        is already as of its own ``observation_end``.
     n_bins : int, default 5
         Number of scores, from 2 to 9 (5: quintiles).
     monetary : {"mean", "total"}, default "mean"
@@ -174,7 +157,8 @@ def rfm_scores(df: pd.DataFrame, customer_col: str = "customer_id", date_col: st
     ...     "day": pd.to_datetime(["2024-01-02", "2024-03-01", "2024-02-15", "2024-01-10", "2024-02-01",
     ...                            "2024-03-20", "2024-03-25", "2024-01-05"]),
     ...     "spend": [20.0, 40.0, 100.0, 10.0, 20.0, 30.0, 55.0, 15.0]})
-    >>> rfm_scores(log, "id", "day", "spend", as_of="2024-03-31")  # doctest: +NORMALIZE_WHITESPACE
+    >>> rfm_scores(log, customer_col="id", date_col="day", amount_col="spend",
+    ...            observation_end="2024-03-31")  # doctest: +NORMALIZE_WHITESPACE
         recency  frequency  monetary  tenure  R  F  M  rfm
     id
     1      30.0          2      30.0    89.0  3  4  3  343
@@ -188,36 +172,17 @@ def rfm_scores(df: pd.DataFrame, customer_col: str = "customer_id", date_col: st
     _check_choice(monetary, "monetary", ("mean", "total"))
     _check_choice(ties, "ties", ("together", "split"))
     is_summary = set(_SUMMARY_COLS) <= set(df.columns) and date_col not in df.columns
-    info: dict[str, Any] = {"n_bins": n_bins, "monetary": monetary, "ties": ties}
     if is_summary:
-        if as_of is not None:
-            raise ValueError("as_of applies to a transaction log; a summary table is already as of its "
-                             "observation_end. Summarize the log again with another observation_end.")
+        if observation_end is not None:
+            raise ValueError("observation_end applies to a transaction log; a summary table is already as of "
+                             "its own observation_end. Summarize the log again with another observation_end.")
         out = _from_summary(df, monetary)
-        info.update(source="summary", as_of=None)
     else:
-        require_columns(df, [customer_col, date_col, amount_col])
-        log = data.validate_transactions(df, customer_col, date_col, amount_col,
-                                         date_format=date_format, duplicates="ignore")
-        dates = log[date_col]
-        end = (dates.max() if as_of is None else pd.Timestamp(as_of)).normalize()
-        if end < dates.min().normalize():
-            raise ValueError(f"as_of ({end.date()}) is before the first purchase in {date_col!r} "
-                             f"({dates.min().date()}): nobody is a customer yet. Choose a later as_of.")
-        keep = (dates < end + pd.Timedelta(days=1)).to_numpy()
-        last_moment = end + pd.Timedelta(days=1) - pd.Timedelta(1, "ns")
-        summary = data.summarize_transactions(log.loc[keep], customer_col, date_col, amount_col,
-                                              observation_end=last_moment, include_first_transaction=True)
-        count = summary["frequency"].astype(np.int64)
-        spend = summary["monetary_value"] * (1 if monetary == "mean" else count)
-        out = pd.DataFrame({"recency": summary["T"] - summary["recency"], "frequency": count,
-                            "monetary": spend, "tenure": summary["T"]}, index=summary.index)
-        info.update(source="transactions", as_of=end, purchases_after_as_of=int((~keep).sum()))
+        out = _from_log(df, customer_col, date_col, amount_col, observation_end, monetary, date_format)
     out["R"] = _score(out["recency"], n_bins, False, ties)
     out["F"] = _score(out["frequency"], n_bins, True, ties)
     out["M"] = _score(out["monetary"], n_bins, True, ties)
     out["rfm"] = out["R"].astype(str) + out["F"].astype(str) + out["M"].astype(str)
-    out.attrs["rfm"] = info
     return out
 
 
@@ -235,7 +200,7 @@ def _check_scores(scores: Any, name: str = "scores") -> pd.DataFrame:
     return sc.astype(np.int64)
 
 
-def rfm_segments(scores: pd.DataFrame, rules: Sequence[Rule] | None = None, *,
+def rfm_segments(scores: pd.DataFrame, *, rules: Sequence[Rule] | None = None,
                  language: str = "en") -> pd.DataFrame:
     """Give each customer one named segment: the first rule whose condition holds.
 
@@ -247,7 +212,9 @@ def rfm_segments(scores: pd.DataFrame, rules: Sequence[Rule] | None = None, *,
         In order; the first matching rule wins. A condition is a text evaluated on the scores
         (``"R >= 4 and F in [4, 5]"``, ``"tenure <= 90"``, ``"True"`` for a catch-all) or a
         function of the scores table returning True/False per customer. Default
-        :data:`DEFAULT_RULES` (5 scores).
+        :data:`DEFAULT_RULES`, written for 5 scores: a score above 5, or an :func:`rfm_scores`
+        table whose best score is below 5 (made with another ``n_bins``), is an error (pass
+        ``rules=DEFAULT_RULES`` to apply them anyway, to a subset for example).
     language : {"en", "fr"}, default "en"
         Labels in English or French (:data:`SEGMENT_LABELS_FR`; other names are kept).
 
@@ -268,10 +235,12 @@ def rfm_segments(scores: pd.DataFrame, rules: Sequence[Rule] | None = None, *,
     sc = _check_scores(scores)
     _check_choice(language, "language", ("en", "fr"))
     if rules is None:
-        n_bins = scores.attrs.get("rfm", {}).get("n_bins", max(5, int(sc.to_numpy().max())))
-        if n_bins != 5:
-            raise ValueError(f"the default rules are written for 5 scores, these have {n_bins}; "
-                             "pass your own rules=[(name, condition), ...]")
+        # An rfm_scores table whose best score is not 5 was made with another n_bins.
+        top = int(sc.to_numpy().max())
+        if top > _DEFAULT_RULES_BINS or ("rfm" in scores.columns and top < _DEFAULT_RULES_BINS):
+            raise ValueError(f"the default rules are written for {_DEFAULT_RULES_BINS} scores, these go up "
+                             f"to {top} (made with another n_bins?); pass your own rules=[(name, condition), "
+                             "...], or rules=DEFAULT_RULES to apply them anyway")
         rules = DEFAULT_RULES
     rules = list(rules)
     if not rules or any(not (isinstance(r, (tuple, list)) and len(r) == 2) for r in rules):
@@ -304,7 +273,7 @@ def rfm_segments(scores: pd.DataFrame, rules: Sequence[Rule] | None = None, *,
     return out
 
 
-def segment_summary(segments: pd.DataFrame, value_col: str | None = None) -> pd.DataFrame:
+def segment_summary(segments: pd.DataFrame, *, value_col: str | None = None) -> pd.DataFrame:
     """Size and mean behaviour of each segment (every segment listed, empty ones with 0).
 
     Returns ``customers``, ``customer_share`` and the mean ``recency``, ``frequency``,
@@ -315,7 +284,7 @@ def segment_summary(segments: pd.DataFrame, value_col: str | None = None) -> pd.
     --------
     >>> seg = rfm_segments(pd.DataFrame({"R": [5, 5, 1], "F": [5, 4, 1], "M": [1, 1, 1],
     ...                                  "spend": [30.0, 10.0, 0.0]}))
-    >>> segment_summary(seg, "spend").loc[["champions", "loyal"], ["customers", "value_share"]]
+    >>> segment_summary(seg, value_col="spend").loc[["champions", "loyal"], ["customers", "value_share"]]
     ...  # doctest: +NORMALIZE_WHITESPACE
                customers  value_share
     segment
@@ -343,47 +312,49 @@ def segment_summary(segments: pd.DataFrame, value_col: str | None = None) -> pd.
     return out
 
 
-def segment_actions(language: str = "en") -> pd.DataFrame:
+def segment_actions(*, language: str = "en") -> pd.DataFrame:
     """What each default segment is and what it calls for, as a relationship action.
 
     >>> segment_actions().loc["new", "action"]
     'welcome and onboarding (guides, how-to): aim for the second purchase'
     """
     _check_choice(language, "language", ("en", "fr"))
-    out = pd.DataFrame.from_dict(_ACTIONS, orient="index", columns=["who", "action"])
+    out = pd.DataFrame.from_dict(ACTIONS, orient="index", columns=["who", "action"])
     if language == "fr":
         out.index = out.index.map(SEGMENT_LABELS_FR)
     out.index.name = "segment"
     return out
 
 
-def activity_between(transactions: pd.DataFrame, customer_col: str = "customer_id", date_col: str = "date",
-                     amount_col: str = "amount", *, start: Any, end: Any,
+@removed_keywords(start=_WINDOW_HINT, end=_WINDOW_HINT)
+def activity_between(transactions: pd.DataFrame, *, customer_col: str = "customer_id", date_col: str = "date",
+                     amount_col: str = "amount", window_start: Any, window_end: Any,
                      customers: Any = None) -> pd.DataFrame:
-    """Purchase days and spend of each customer after ``start`` and up to ``end`` (both days).
+    """Purchase days and spend of each customer from ``window_start`` to ``window_end`` (both days included).
 
     ``customers`` (ids, such as a scores table's index) fixes the rows, with 0 for those who did
     not buy; customers outside it are left out. By default: everyone who bought in the window.
     Columns: ``purchases`` (purchase days), ``spend`` and ``bought`` (at least one purchase).
+    To follow customers scored with ``observation_end=X``, start the window the day after X.
 
     Examples
     --------
     >>> log = pd.DataFrame({"id": [1, 1, 2], "spend": [10.0, 25.0, 8.0],
     ...                     "day": pd.to_datetime(["2024-01-05", "2024-02-10", "2024-01-20"])})
-    >>> activity_between(log, "id", "day", "spend", start="2024-01-31", end="2024-03-31",
-    ...                  customers=[1, 2])  # doctest: +NORMALIZE_WHITESPACE
+    >>> activity_between(log, customer_col="id", date_col="day", amount_col="spend", window_start="2024-02-01",
+    ...                  window_end="2024-03-31", customers=[1, 2])  # doctest: +NORMALIZE_WHITESPACE
         purchases  spend  bought
     id
     1           1   25.0    True
     2           0    0.0   False
     """
-    log = data.validate_transactions(transactions, customer_col, date_col, amount_col,
-                                     duplicates="ignore")
-    lo, hi = pd.Timestamp(start).normalize(), pd.Timestamp(end).normalize()
-    if hi <= lo:
-        raise ValueError(f"end ({hi.date()}) must come after start ({lo.date()})")
+    log = data.validate_transactions(transactions, customer_col=customer_col, date_col=date_col,
+                                     amount_col=amount_col, duplicates="ignore")
+    lo, hi = pd.Timestamp(window_start).normalize(), pd.Timestamp(window_end).normalize()
+    if hi < lo:
+        raise ValueError(f"window_end ({hi.date()}) must not come before window_start ({lo.date()})")
     day = log[date_col].dt.normalize()
-    window = log.loc[((day > lo) & (day <= hi)).to_numpy()]
+    window = log.loc[((day >= lo) & (day <= hi)).to_numpy()]
     g = window.assign(_day=day).groupby(customer_col)
     out = pd.DataFrame({"purchases": g["_day"].nunique(), "spend": g[amount_col].sum()})
     if customers is not None:
@@ -394,15 +365,17 @@ def activity_between(transactions: pd.DataFrame, customer_col: str = "customer_i
     return out
 
 
-def segment_migration(transactions: pd.DataFrame, customer_col: str = "customer_id",
-                      date_col: str = "date", amount_col: str = "amount", *, start: Any, end: Any,
-                      rules: Sequence[Rule] | None = None, n_bins: int = 5, monetary: str = "mean",
-                      ties: str = "together", language: str = "en") -> pd.DataFrame:
-    """How customers moved between segments from ``start`` to ``end`` (a tidy crosstab).
+@removed_keywords(start=_SNAPSHOT_HINT, end=_SNAPSHOT_HINT)
+def segment_migration(transactions: pd.DataFrame, *, customer_col: str = "customer_id",
+                      date_col: str = "date", amount_col: str = "amount", from_observation_end: Any,
+                      to_observation_end: Any, rules: Sequence[Rule] | None = None, n_bins: int = 5,
+                      monetary: str = "mean", ties: str = "together", language: str = "en") -> pd.DataFrame:
+    """How customers moved between segments from one scoring day to a later one (a tidy crosstab).
 
-    Customers are scored and segmented as of each date with :func:`rfm_scores` and
-    :func:`rfm_segments` (scores are ranks within the base of that date, so a segment can
-    change because others changed). Customers whose first purchase falls after ``start``
+    Customers are scored and segmented as of ``from_observation_end`` and as of
+    ``to_observation_end`` (each the last observed day, inclusive) with :func:`rfm_scores` and
+    :func:`rfm_segments` (scores are ranks within the base of that day, so a segment can change
+    because others changed). Customers whose first purchase falls after ``from_observation_end``
     come from the row "not yet a customer" ("pas encore clients").
 
     Returns
@@ -415,7 +388,8 @@ def segment_migration(transactions: pd.DataFrame, customer_col: str = "customer_
     --------
     >>> log = pd.DataFrame({"id": [1, 2, 3, 3, 4], "day": pd.to_datetime(
     ...     ["2024-01-02", "2024-01-20", "2024-01-25", "2024-02-20", "2024-02-25"]), "spend": [5.0] * 5})
-    >>> m = segment_migration(log, "id", "day", "spend", start="2024-01-31", end="2024-02-29",
+    >>> m = segment_migration(log, customer_col="id", date_col="day", amount_col="spend",
+    ...                       from_observation_end="2024-01-31", to_observation_end="2024-02-29",
     ...                       rules=[("active", "R >= 2"), ("lapsed", "True")], n_bins=2)
     >>> m[m.customers > 0]  # doctest: +NORMALIZE_WHITESPACE
              from_segment to_segment  customers  share
@@ -423,14 +397,15 @@ def segment_migration(transactions: pd.DataFrame, customer_col: str = "customer_
     2              active     active          1    1.0
     5              lapsed     lapsed          2    1.0
     """
-    lo, hi = pd.Timestamp(start), pd.Timestamp(end)
+    lo, hi = pd.Timestamp(from_observation_end).normalize(), pd.Timestamp(to_observation_end).normalize()
     if hi <= lo:
-        raise ValueError(f"end ({hi.date()}) must come after start ({lo.date()})")
-    kw = dict(n_bins=n_bins, monetary=monetary, ties=ties)
-    before = rfm_segments(rfm_scores(transactions, customer_col, date_col, amount_col, as_of=lo, **kw),
-                          rules, language=language)["segment"]
-    after = rfm_segments(rfm_scores(transactions, customer_col, date_col, amount_col, as_of=hi, **kw),
-                         rules, language=language)["segment"]
+        raise ValueError(f"to_observation_end ({hi.date()}) must come after from_observation_end ({lo.date()})")
+    kw = dict(customer_col=customer_col, date_col=date_col, amount_col=amount_col, n_bins=n_bins,
+              monetary=monetary, ties=ties)
+    before = rfm_segments(rfm_scores(transactions, observation_end=lo, **kw), rules=rules,
+                          language=language)["segment"]
+    after = rfm_segments(rfm_scores(transactions, observation_end=hi, **kw), rules=rules,
+                         language=language)["segment"]
     origin = SEGMENT_LABELS_FR["not yet a customer"] if language == "fr" else "not yet a customer"
     cats = list(after.cat.categories)
     frm = before.reindex(after.index).astype(object).fillna(origin).astype(
@@ -438,11 +413,9 @@ def segment_migration(transactions: pd.DataFrame, customer_col: str = "customer_
     counts = pd.crosstab(frm, after, dropna=False).reindex(index=[origin, *cats], columns=cats,
                                                            fill_value=0)
     shares = counts.div(counts.sum(axis=1).replace(0, np.nan), axis=0)
-    out = pd.DataFrame({
+    return pd.DataFrame({
         "from_segment": pd.Categorical(np.repeat(counts.index, len(cats)), categories=[origin, *cats]),
         "to_segment": pd.Categorical(np.tile(cats, len(counts)), categories=cats),
         "customers": counts.to_numpy().ravel().astype(np.int64),
         "share": shares.to_numpy().ravel(),
     })
-    out.attrs["migration"] = {"start": lo.normalize(), "end": hi.normalize()}
-    return out

@@ -5,10 +5,11 @@ model to the simulated data and compare the estimates with the truth:
 
 - ``simulate_noncontractual``: the BG/NBD (Fader, Hardie & Lee 2005) or the Pareto/NBD
   (Schmittlein, Morrison & Colombo 1987) purchase process, optionally with Gamma-Gamma spend;
-- ``simulate_contractual``: the shifted-beta-geometric (sBG) model of Fader & Hardie (2007);
-- ``simulate_campaign``: a randomised campaign test with a known true lift;
+- ``simulate_contractual``: the shifted-beta-geometric (sBG) model of Fader & Hardie (2007), whose
+  closed-form survival :func:`relmkt_lib.contractual.sbg_survival` (re-exported here) it checks;
+- ``simulate_campaign``: a randomised campaign test with a known true lift (in ``_campaign``);
 - ``build_boreal`` and ``build_subscriptions``: the builders of the kit's synthetic datasets
-  (``datasets/boreal`` and ``datasets/subscriptions``).
+  (``datasets/boreal`` and ``datasets/subscriptions``), re-exported from :mod:`relmkt_lib.datasets`.
 
 Every generator takes ``rng`` (None, an int seed or a ``numpy.random.Generator``) and never
 touches numpy's global random state.
@@ -37,9 +38,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .datasets._boreal import BOREAL_SEED, BOREAL_TRUTH, build_boreal
-from ._checks import as_rng, check_positive, check_probability
-from .datasets._subscriptions import SUBSCRIPTIONS_SEED, SUBSCRIPTIONS_TRUTH, build_subscriptions
+from ._campaign import simulate_campaign
+from ._checks import as_rng, check_positive, removed_keywords
+from .contractual import sbg_survival
+from .datasets import (
+    BOREAL_SEED,
+    BOREAL_TRUTH,
+    SUBSCRIPTIONS_SEED,
+    SUBSCRIPTIONS_TRUTH,
+    build_boreal,
+    build_subscriptions,
+)
 
 __all__ = [
     "BGNBDParams",
@@ -58,6 +67,14 @@ __all__ = [
     "SUBSCRIPTIONS_SEED",
     "SUBSCRIPTIONS_TRUTH",
 ]
+
+
+#: Days in a week: the models' rates are per week, the log's dates are days.
+DAYS_PER_WEEK = 7.0
+#: Floors that keep the samplers defined: a dropout probability, a dropout rate and an amount (cents).
+MIN_PROBABILITY = 1e-12
+MIN_RATE = 1e-300
+MIN_AMOUNT = 0.01
 
 
 class _Params:
@@ -142,7 +159,10 @@ class NoncontractualSimulation:
         observation, ``T_weeks`` (weeks observed since the first purchase) and, with ``spend``,
         ``mean_spend`` (``p / nu``).
     params, spend : the parameter records used.
-    observation_end : Timestamp, the first day after the observation period.
+    observation_end : Timestamp, the last observed day (inclusive), as ``observation_end`` everywhere
+        in the kit: pass it to :func:`relmkt_lib.data.summarize_transactions`. ``T_weeks`` is the
+        model's continuous exposure, to the *end* of that day; the summary's ``T`` (lifetimes'
+        convention) counts whole days from the first purchase day to that day, 1/7 week less.
     """
 
     transactions: pd.DataFrame
@@ -186,11 +206,45 @@ def _check_n(n: Any, name: str) -> int:
     return int(n)
 
 
+def _purchase_days(rng: np.random.Generator, params: BGNBDParams | ParetoNBDParams, lam: np.ndarray,
+                   T: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    """Repeat purchases of each customer: (owner, day offset after acquisition, alive, truth columns)."""
+    n = lam.size
+    truth: dict[str, np.ndarray] = {}
+    if isinstance(params, BGNBDParams):
+        p = rng.beta(params.a, params.b, n)
+        # Repeat purchases made before dropping out (dropout after the K-th): K ~ Geometric(p).
+        k_max = rng.geometric(np.clip(p, MIN_PROBABILITY, 1.0))
+        n_poisson = rng.poisson(lam * T)
+        n_repeat = np.minimum(n_poisson, k_max)
+        alive = n_poisson < k_max
+        horizon = T
+        truth["p"] = p
+    else:
+        mu = rng.gamma(params.s, 1.0 / params.beta, n)
+        lifetime = rng.exponential(1.0 / np.maximum(mu, MIN_RATE))
+        horizon = np.minimum(lifetime, T)
+        n_poisson = rng.poisson(lam * horizon)
+        n_repeat = n_poisson
+        alive = lifetime > T
+        truth["mu"] = mu
+    # Purchase times: the first n_repeat order statistics of n_poisson uniforms on [0, horizon).
+    owner = np.repeat(np.arange(n), n_poisson)
+    u = rng.random(owner.size) * horizon[owner]
+    order = np.lexsort((u, owner))
+    owner, u = owner[order], u[order]
+    rank = np.arange(owner.size) - np.repeat(np.cumsum(n_poisson) - n_poisson, n_poisson)
+    keep = rank < n_repeat[owner]
+    owner, u = owner[keep], u[keep]
+    return owner, np.floor(u * DAYS_PER_WEEK).astype(np.int64), alive, truth
+
+
+@removed_keywords(start="acquisition_start='2024-01-01' (the first acquisition day)")
 def simulate_noncontractual(
     n_customers: int,
     params: BGNBDParams | ParetoNBDParams,
     *,
-    start: str | pd.Timestamp = "2024-01-01",
+    acquisition_start: str | pd.Timestamp = "2024-01-01",
     acquisition_days: int = 84,
     observation_days: int = 546,
     rng: None | int | np.random.Generator = None,
@@ -198,13 +252,15 @@ def simulate_noncontractual(
 ) -> NoncontractualSimulation:
     """Simulate a non-contractual customer base with known parameters.
 
-    Customers are acquired on days drawn uniformly in ``[start, start + acquisition_days)``;
-    each makes a first purchase on the acquisition day (the model's time 0), then buys as a
-    Poisson process at rate ``lambda`` (per week) while alive. The model is picked by the type
-    of ``params``: ``BGNBDParams`` (dropout with probability ``p`` after each repeat purchase)
-    or ``ParetoNBDParams`` (exponential lifetime at rate ``mu`` per week). Observation ends
-    ``observation_days`` after ``start``. Purchase times are continuous and reported as the
-    day they fall on, so a repeat purchase can share its day with another.
+    Customers are acquired on days drawn uniformly among the ``acquisition_days`` days from
+    ``acquisition_start``; each makes a first purchase on the acquisition day (the model's time
+    0), then buys as a Poisson process at rate ``lambda`` (per week) while alive. The model is
+    picked by the type of ``params``: ``BGNBDParams`` (dropout with probability ``p`` after each
+    repeat purchase) or ``ParetoNBDParams`` (exponential lifetime at rate ``mu`` per week).
+    Observation covers ``observation_days`` days from ``acquisition_start``, so its last day
+    (``observation_end``, inclusive) is ``acquisition_start + observation_days - 1``. Purchase
+    times are continuous and reported as the day they fall on, so a repeat purchase can share
+    its day with another.
 
     Parameters
     ----------
@@ -212,11 +268,11 @@ def simulate_noncontractual(
         Number of customers.
     params : BGNBDParams or ParetoNBDParams
         Rates per week.
-    start : str or Timestamp
+    acquisition_start : str or Timestamp
         First acquisition day.
     acquisition_days, observation_days : int
-        Length of the acquisition window and of the whole observation (from ``start``), in
-        days; ``observation_days`` must exceed ``acquisition_days``.
+        Length of the acquisition window and of the whole observation (from
+        ``acquisition_start``), in days; ``observation_days`` must exceed ``acquisition_days``.
     rng : None, int or numpy.random.Generator
     spend : GammaGammaParams, optional
         If given, each transaction gets an ``amount`` drawn from the Gamma-Gamma model,
@@ -232,8 +288,8 @@ def simulate_noncontractual(
     ...                               spend=GammaGammaParams(6.0, 4.0, 15.0))
     >>> list(sim.transactions.columns)
     ['customer_id', 'date', 'amount']
-    >>> sim.transactions.customer_id.nunique()
-    500
+    >>> sim.transactions.customer_id.nunique(), sim.observation_end.date()  # 546 days from 2024-01-01
+    (500, datetime.date(2025, 6, 29))
     >>> list(sim.customers.columns)
     ['customer_id', 'first_purchase', 'lambda', 'p', 'alive', 'T_weeks', 'mean_spend']
     """
@@ -253,82 +309,34 @@ def simulate_noncontractual(
             "customer is observed after the first purchase"
         )
     try:
-        start_day = np.datetime64(pd.Timestamp(start).normalize().date(), "D")
+        start_day = np.datetime64(pd.Timestamp(acquisition_start).normalize().date(), "D")
     except (TypeError, ValueError):
-        raise ValueError(f"start must be a date such as '2024-01-01', got {start!r}") from None
+        raise ValueError(f"acquisition_start must be a date such as '2024-01-01', got {acquisition_start!r}") from None
     rng = as_rng(rng)
 
     acq_day = np.sort(rng.integers(0, acq, n))
-    T = (obs - acq_day) / 7.0  # weeks observed after the first purchase
+    T = (obs - acq_day) / DAYS_PER_WEEK  # weeks observed after the first purchase
     lam = rng.gamma(params.r, 1.0 / params.alpha, n)
-    truth: dict[str, Any] = {}
-    if isinstance(params, BGNBDParams):
-        p = rng.beta(params.a, params.b, n)
-        # Repeat purchases made before dropping out (dropout after the K-th): K ~ Geometric(p).
-        k_max = rng.geometric(np.clip(p, 1e-12, 1.0))
-        n_poisson = rng.poisson(lam * T)
-        n_repeat = np.minimum(n_poisson, k_max)
-        alive = n_poisson < k_max
-        horizon = T
-        truth["p"] = p
-    else:
-        mu = rng.gamma(params.s, 1.0 / params.beta, n)
-        lifetime = rng.exponential(1.0 / np.maximum(mu, 1e-300))
-        horizon = np.minimum(lifetime, T)
-        n_poisson = rng.poisson(lam * horizon)
-        n_repeat = n_poisson
-        alive = lifetime > T
-        truth["mu"] = mu
-
-    # Purchase times: the first n_repeat order statistics of n_poisson uniforms on [0, horizon).
-    owner = np.repeat(np.arange(n), n_poisson)
-    u = rng.random(owner.size) * horizon[owner]
-    order = np.lexsort((u, owner))
-    owner, u = owner[order], u[order]
-    rank = np.arange(owner.size) - np.repeat(np.cumsum(n_poisson) - n_poisson, n_poisson)
-    keep = rank < n_repeat[owner]
-    owner, u = owner[keep], u[keep]
+    owner, offset, alive, truth = _purchase_days(rng, params, lam, T)
 
     cust = np.concatenate([np.arange(n), owner])
-    day = np.concatenate([acq_day, acq_day[owner] + np.floor(u * 7.0).astype(np.int64)])
+    day = np.concatenate([acq_day, acq_day[owner] + offset])
     order = np.lexsort((day, cust))
     cust, day = cust[order], day[order]
-    dates = (start_day + day.astype("timedelta64[D]")).astype("datetime64[ns]")
-    tx = pd.DataFrame({"customer_id": cust + 1, "date": dates})
-
-    customers = pd.DataFrame(
-        {
-            "customer_id": np.arange(1, n + 1),
-            "first_purchase": (start_day + acq_day.astype("timedelta64[D]")).astype("datetime64[ns]"),
-            "lambda": lam,
-            **truth,
-            "alive": alive,
-            "T_weeks": T,
-        }
-    )
+    tx = pd.DataFrame({"customer_id": cust + 1, "date": _dates(start_day, day)})
+    customers = pd.DataFrame({"customer_id": np.arange(1, n + 1), "first_purchase": _dates(start_day, acq_day),
+                              "lambda": lam, **truth, "alive": alive, "T_weeks": T})
     if spend is not None:
         nu = rng.gamma(spend.q, 1.0 / spend.gamma, n)
         z = rng.gamma(spend.p, 1.0, cust.size) / nu[cust]
-        tx["amount"] = np.round(np.maximum(z, 0.01), 2)
+        tx["amount"] = np.round(np.maximum(z, MIN_AMOUNT), 2)
         customers["mean_spend"] = spend.p / nu
-    end = pd.Timestamp(start_day + np.timedelta64(obs, "D"))
-    return NoncontractualSimulation(tx, customers, params, spend, end)
+    last_day = pd.Timestamp(start_day + np.timedelta64(obs - 1, "D"))
+    return NoncontractualSimulation(tx, customers, params, spend, last_day)
 
 
-def sbg_survival(t: Any, alpha: float, beta: float) -> np.ndarray:
-    """Closed-form sBG survival ``S(t) = B(alpha, beta + t) / B(alpha, beta)``.
-
-    >>> sbg_survival([0, 1], 1.0, 1.0).round(3)
-    array([1. , 0.5])
-    """
-    from scipy.special import betaln
-
-    alpha = check_positive(alpha, "alpha")
-    beta = check_positive(beta, "beta")
-    t = np.asarray(t, dtype=float)
-    if np.any(t < 0):
-        raise ValueError(f"t must be >= 0, got {t.min()}")
-    return np.exp(betaln(alpha, beta + t) - betaln(alpha, beta))
+def _dates(start_day: np.datetime64, day: np.ndarray) -> np.ndarray:
+    return (start_day + day.astype("timedelta64[D]")).astype("datetime64[ns]")
 
 
 def simulate_contractual(
@@ -378,7 +386,7 @@ def simulate_contractual(
     periods = _check_n(n_periods, "n_periods")
     rng = as_rng(rng)
     theta = rng.beta(alpha, beta, n)
-    lifetime = rng.geometric(np.clip(theta, 1e-12, 1.0))  # periods until churn, >= 1
+    lifetime = rng.geometric(np.clip(theta, MIN_PROBABILITY, 1.0))  # periods until churn, >= 1
     survived = np.minimum(lifetime - 1, periods)
     customers = pd.DataFrame(
         {
@@ -392,85 +400,3 @@ def simulate_contractual(
     active = counts[::-1].cumsum()[::-1].astype(np.int64)
     table = pd.DataFrame({"period": np.arange(periods + 1), "active": active})
     return ContractualSimulation(customers, table, alpha, beta)
-
-
-def simulate_campaign(
-    n_customers: int,
-    base_rate: float | Any,
-    lift: float | Any,
-    *,
-    treatment_share: float = 0.5,
-    rng: None | int | np.random.Generator = None,
-) -> pd.DataFrame:
-    """Simulate a randomised campaign test with a known true lift.
-
-    Customers are assigned to treatment with probability ``treatment_share`` (the others are
-    the hold-out control group). A customer responds with probability ``p_control`` if not
-    contacted and ``p_treatment = p_control + lift`` if contacted; both potential outcomes'
-    probabilities are returned, so the true average lift is ``(p_treatment - p_control).mean()``.
-
-    Parameters
-    ----------
-    n_customers : int
-    base_rate : float or array of length n_customers
-        Response probability without contact (one per customer for heterogeneous bases).
-    lift : float or array of length n_customers
-        Additive lift of the contact on the response probability (can be negative: "sleeping
-        dogs"); ``base_rate + lift`` must stay within [0, 1].
-    treatment_share : float
-        Share of customers contacted, in (0, 1).
-    rng : None, int or numpy.random.Generator
-
-    Returns
-    -------
-    DataFrame
-        ``customer_id``, ``group`` ('treatment' or 'control'), ``treated`` (bool),
-        ``p_control``, ``p_treatment`` and ``responded`` (bool).
-
-    Examples
-    --------
-    >>> df = simulate_campaign(100_000, base_rate=0.02, lift=0.01, rng=4)
-    >>> rates = df.groupby("group").responded.mean()
-    >>> print(f"{rates['treatment'] - rates['control']:.3f}")
-    0.010
-    """
-    n = _check_n(n_customers, "n_customers")
-    share = check_probability(treatment_share, "treatment_share", allow_zero=False, allow_one=False)
-    p0 = _rate_array(base_rate, "base_rate", n)
-    up = np.broadcast_to(np.asarray(lift, dtype=float), (n,)) if np.ndim(lift) == 0 else np.asarray(lift, float)
-    if up.shape != (n,) or not np.all(np.isfinite(up)):
-        raise ValueError(f"lift must be a finite number or an array of {n} numbers")
-    p1 = p0 + up
-    if np.any((p1 < 0) | (p1 > 1)):
-        bad = int(np.flatnonzero((p1 < 0) | (p1 > 1))[0])
-        raise ValueError(
-            f"base_rate + lift must stay within [0, 1]; customer {bad + 1} gets {p1[bad]!r}. "
-            "Lower the lift or the base rate."
-        )
-    rng = as_rng(rng)
-    treated = rng.random(n) < share
-    u = rng.random(n)
-    responded = np.where(treated, u < p1, u < p0)
-    return pd.DataFrame(
-        {
-            "customer_id": np.arange(1, n + 1),
-            "group": np.where(treated, "treatment", "control"),
-            "treated": treated,
-            "p_control": p0,
-            "p_treatment": p1,
-            "responded": responded,
-        }
-    )
-
-
-def _rate_array(value: Any, name: str, n: int) -> np.ndarray:
-    if np.ndim(value) == 0:
-        return np.full(n, check_probability(value, name))
-    arr = np.asarray(value, dtype=float)
-    if arr.shape != (n,):
-        raise ValueError(f"{name} must be one number or an array of {n} numbers, got shape {arr.shape}")
-    bad = ~np.isfinite(arr) | (arr < 0) | (arr > 1)
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
-        raise ValueError(f"{name} must hold probabilities in [0, 1]; element {i} is {arr[i]!r}")
-    return arr

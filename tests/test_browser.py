@@ -39,7 +39,8 @@ pytestmark = [
                        reason=f"Chromium not found at {CHROMIUM}: install Debian's chromium and "
                               "chromium-driver (apt-get install chromium chromium-driver); .ci/run does this"),
 ]
-playwright_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (make test installs it)")
+playwright_api = pytest.importorskip("playwright.sync_api",
+                                     reason="Playwright is not installed (make test installs it)")
 
 
 def free_port() -> int:

@@ -6,17 +6,16 @@ import subprocess
 import sys
 import time
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from golden import GOLDEN as REF
 from scipy.special import hyp2f1
 
 from relmkt_lib import btyd
-from relmkt_lib.datasets import load_cdnow_summary
-
-from golden import GOLDEN as REF
+from relmkt_lib.datasets import cdnow_sample_split, load_cdnow_sample, load_cdnow_summary
+from relmkt_lib.exceptions import ConvergenceError, NotFittedError
 
 
 @pytest.fixture(scope="module")
@@ -26,17 +25,24 @@ def cdnow() -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def bg(cdnow):
-    return btyd.fit_bgnbd(cdnow)
+    return btyd.BetaGeoModel().fit(cdnow)
 
 
 @pytest.fixture(scope="module")
 def gg(cdnow):
-    return btyd.fit_gamma_gamma(cdnow[cdnow["frequency"] > 0])
+    return btyd.GammaGammaModel().fit(cdnow[cdnow["frequency"] > 0])
 
 
 @pytest.fixture(scope="module")
 def split() -> pd.DataFrame:
-    return btyd.cdnow_sample_split()
+    return cdnow_sample_split()
+
+
+def _with_params(model, **params):
+    """A model evaluated at given (published) parameters, set by hand."""
+    m = type(model)()
+    m.params_ = pd.Series(params)
+    return m
 
 
 def test_import_does_not_import_lifetimes():
@@ -48,59 +54,49 @@ def test_import_does_not_import_lifetimes():
 # --- golden numbers (published values rounded to 3 decimals: tolerance 0.0005 + fit noise) ---
 
 def test_bgnbd_reproduces_fader_hardie_lee_2005(cdnow, bg):
-    table = btyd.parameter_table(bg, cdnow)
+    table = bg.summary()
     np.testing.assert_allclose(table.loc[["r", "alpha", "a", "b"], "estimate"],
                                [0.243, 4.414, 0.793, 2.426], atol=1e-3)
-    assert table.loc["log_likelihood", "estimate"] == pytest.approx(-9582.4, abs=0.05)
+    assert bg.log_likelihood_ == pytest.approx(-9582.4, abs=0.05)
     # full-precision package estimate (CLVTools / BTYD): 0.2425945, 4.4136019, 0.7929199, 2.4258881
     np.testing.assert_allclose(bg.params_, [0.2425945, 4.4136019, 0.7929199, 2.4258881], rtol=2e-3)
 
 
 def test_pareto_nbd_reproduces_published_fit(cdnow):
-    pnbd = btyd.fit_pareto_nbd(cdnow)
-    table = btyd.parameter_table(pnbd, cdnow)
+    pnbd = btyd.ParetoNBDModel().fit(cdnow)
+    table = pnbd.summary()
     np.testing.assert_allclose(table.loc[["r", "alpha", "s", "beta"], "estimate"],
                                [0.553, 10.578, 0.606, 11.669], atol=0.01)
-    assert table.loc["log_likelihood", "estimate"] == pytest.approx(-9595.0, abs=0.05)
+    assert pnbd.log_likelihood_ == pytest.approx(-9595.0, abs=0.05)
     # CLVTools standard errors: 0.0476264, 0.8427222, 0.1872594, 6.2105448
-    np.testing.assert_allclose(table["std_error"].iloc[:4], [0.0476264, 0.8427222, 0.1872594, 6.2105448], rtol=0.01)
+    np.testing.assert_allclose(table["se"], [0.0476264, 0.8427222, 0.1872594, 6.2105448], rtol=0.01)
 
 
 def test_gamma_gamma_reproduces_published_fit(cdnow, gg):
     rep = cdnow[cdnow["frequency"] > 0]
     assert len(rep) == 946
-    table = btyd.parameter_table(gg, rep)
-    np.testing.assert_allclose(table["estimate"].iloc[:3], [6.25, 3.74, 15.44], atol=0.01)
-    assert table.loc["log_likelihood", "estimate"] == pytest.approx(-4055.9177, abs=0.01)
+    assert gg.params_.index.tolist() == ["p", "q", "gamma"]  # the papers' names (lifetimes: v)
+    np.testing.assert_allclose(gg.summary()["estimate"], [6.25, 3.74, 15.44], atol=0.01)
+    assert gg.log_likelihood_ == pytest.approx(-4055.9177, abs=0.01)
+    assert gg.lifetimes_.params_.index.tolist() == ["p", "q", "v"]
 
 
-def test_bgnbd_standard_errors_match_lifetimes_diagonal(cdnow, bg):
-    table = btyd.parameter_table(bg, cdnow)
-    np.testing.assert_allclose(table["std_error"].iloc[:4], bg.summary["se(coef)"], rtol=1e-3)
+def test_bgnbd_standard_errors_match_lifetimes_diagonal(bg):
+    np.testing.assert_allclose(bg.se_, bg.lifetimes_.summary["se(coef)"], rtol=1e-3)
 
 
 def test_customer_one_expects_1226_purchases_in_39_weeks(cdnow, bg):
-    pred = btyd.customer_predictions(bg, cdnow, 39)
+    pred = bg.predict(cdnow, horizon=39)
     assert pred.loc[1, "expected_purchases"] == pytest.approx(1.226, abs=5e-4)
     one = pd.DataFrame({"frequency": [2], "recency": [30.43], "T": [38.86]})
-    with_published = btyd.customer_predictions(_FakeBG(0.243, 4.414, 0.793, 2.426, bg), one, 39)
-    assert with_published.iloc[0, 1] == pytest.approx(1.226, abs=5e-4)
-
-
-class _FakeBG:
-    """A lifetimes fitter with given parameters (for published values)."""
-
-    def __new__(cls, r, alpha, a, b, like):
-        import copy
-        m = copy.copy(like)
-        m.params_ = pd.Series({"r": r, "alpha": alpha, "a": a, "b": b})
-        return m
+    published = _with_params(bg, r=0.243, alpha=4.414, a=0.793, b=2.426)
+    assert published.expected_purchases(one, horizon=39).iloc[0] == pytest.approx(1.226, abs=5e-4)
 
 
 def test_btyd_vignette_customer(bg):
-    m = _FakeBG(0.2425945, 4.4136019, 0.7929199, 2.4258881, bg)
+    m = _with_params(bg, r=0.2425945, alpha=4.4136019, a=0.7929199, b=2.4258881)
     s = pd.DataFrame({"frequency": [26], "recency": [30.857], "T": [31.0]})
-    pred = btyd.customer_predictions(m, s, 52)
+    pred = m.predict(s, horizon=52)
     assert pred.iloc[0]["expected_purchases"] == pytest.approx(25.75659, rel=1e-4)
     assert pred.iloc[0]["p_alive"] == pytest.approx(0.9688523, rel=1e-4)
 
@@ -121,24 +117,24 @@ def test_numerical_stability_hardie_note027():
 def test_new_customer_expected_transactions(bg):
     ref = pd.read_csv(REF / "bgnbd_expected_transactions_new_customer_hardie.csv")
     # Hardie's spreadsheet works at full precision; the rounded parameters drift by 0.003 at t=78
-    m = _FakeBG(0.2425945, 4.4136019, 0.7929199, 2.4258881, bg)
-    ours = m.expected_number_of_purchases_up_to_time(ref["t_weeks"].to_numpy())
+    m = _with_params(bg, r=0.2425945, alpha=4.4136019, a=0.7929199, b=2.4258881)
+    ours = m.expected_purchases_new_customer(ref["t_weeks"].to_numpy())
     np.testing.assert_allclose(ours, ref["E_X_t"], atol=5e-4)
     # closed form (FHL 2005 eq. 7) by hand
     r, al, a, b = m.params_
     t = 78.0
     hand = (a + b - 1) / (a - 1) * (1 - (al / (al + t)) ** r * hyp2f1(r, b, a + b - 1, t / (al + t)))
-    assert m.expected_number_of_purchases_up_to_time(t) == pytest.approx(hand, rel=1e-9)
+    assert m.expected_purchases_new_customer(t) == pytest.approx(hand, rel=1e-9)
 
 
 def test_pareto_new_customer_expected_transactions(cdnow):
     ref = pd.read_csv(REF / "pnbd_expected_transactions_new_customer_btyd.csv")
-    pnbd = btyd.fit_pareto_nbd(cdnow)
+    pnbd = btyd.ParetoNBDModel()
     pnbd.params_ = pd.Series({"r": 0.5534, "alpha": 10.5802, "s": 0.6061, "beta": 11.6562})
     t_col, e_col = ref.columns[0], ref.columns[-1]
     # The BTYD table sits 0.4-0.6 % below the closed form at the BTYD vignette's parameters
     # (its exact parameters are not published with it): a loose check of shape and level.
-    ours = pnbd.expected_number_of_purchases_up_to_time(ref[t_col].to_numpy())
+    ours = pnbd.expected_purchases_new_customer(ref[t_col].to_numpy())
     np.testing.assert_allclose(ours, ref[e_col], rtol=7e-3, atol=1e-12)
     r, alpha, s, beta = pnbd.params_
     t = ref[t_col].to_numpy()
@@ -147,7 +143,7 @@ def test_pareto_new_customer_expected_transactions(cdnow):
 
 def test_gamma_gamma_conditional_spend_hardie_note025(cdnow, gg):
     ref = pd.read_csv(REF / "gg_conditional_expected_spend_first10_hardie_note025.csv")
-    spend = btyd._models._expected_spend(gg.params_, cdnow.loc[ref["ID"]])  # at the MLE (p=6.25 rounded is 0.05 off)
+    spend = gg.expected_spend(cdnow.loc[ref["ID"]])  # at the MLE (p=6.25 rounded is 0.05 off)
     np.testing.assert_allclose(spend, ref["gg_cond_expected_spend_hardie"], atol=0.01)  # 2 decimals, truncated
 
 
@@ -155,33 +151,38 @@ def test_gamma_gamma_conditional_spend_hardie_note025(cdnow, gg):
 
 def test_discounted_clv_by_hand_and_against_lifetimes(cdnow, bg, gg):
     s = cdnow.loc[[1, 2, 3]]
-    clv = btyd.discounted_clv(bg, gg, s, horizon=8, step=4, discount_rate=0.1, periods_per_year=52, margin=0.3)
+    clv = btyd.discounted_clv(bg, gg, s, horizon=8, step=4, annual_discount_rate=0.1, periods_per_year=52,
+                              margin=0.3)
     d = 1.1 ** (1 / 52) - 1
-    x4 = btyd.customer_predictions(bg, s, 4)["expected_purchases"]
-    x8 = btyd.customer_predictions(bg, s, 8)["expected_purchases"]
-    spend = gg.conditional_expected_average_profit(s["frequency"], s["monetary_value"])
+    x4 = bg.expected_purchases(s, horizon=4)
+    x8 = bg.expected_purchases(s, horizon=8)
+    spend = gg.lifetimes_.conditional_expected_average_profit(s["frequency"], s["monetary_value"])
     hand = 0.3 * spend * (x4 / (1 + d) ** 4 + (x8 - x4) / (1 + d) ** 8)
     np.testing.assert_allclose(clv, hand, rtol=1e-10)
-    theirs = gg.customer_lifetime_value(bg, cdnow["frequency"], cdnow["recency"], cdnow["T"],
-                                        cdnow["monetary_value"], time=12, discount_rate=0.01, freq="W")
-    ours = btyd.discounted_clv(bg, gg, cdnow, horizon=12 * 4.345, step=4.345, discount_rate=0.01,
+    theirs = gg.lifetimes_.customer_lifetime_value(bg.lifetimes_, cdnow["frequency"], cdnow["recency"], cdnow["T"],
+                                                   cdnow["monetary_value"], time=12, discount_rate=0.01, freq="W")
+    # lifetimes' monthly rate 0.01: one "year" of 4.345 weeks in our terms
+    ours = btyd.discounted_clv(bg, gg, cdnow, horizon=12 * 4.345, step=4.345, annual_discount_rate=0.01,
                                periods_per_year=4.345)
     np.testing.assert_allclose(ours, theirs, rtol=1e-9)
 
 
 def test_bootstrap_is_seeded_fast_and_brackets_the_point(cdnow, bg, gg):
     start = time.perf_counter()
-    a = btyd.bootstrap_intervals(bg, gg, cdnow, n_draws=30, rng=3)
+    a, draws = btyd.bootstrap_intervals(bg, gg, cdnow, n_draws=30, rng=3)
     assert time.perf_counter() - start < 10
     b = btyd.bootstrap_intervals(bg, gg, cdnow, n_draws=30, rng=3)
-    pd.testing.assert_frame_equal(a, b)
+    pd.testing.assert_frame_equal(a, b.intervals)
+    pd.testing.assert_frame_equal(draws, b.clv_draws)
     assert (a["lower"] < a["point"]).all() and (a["point"] < a["upper"]).all()
-    assert a.attrs["clv_draws"].shape == (len(cdnow), 30)
+    assert draws.shape == (len(cdnow), 30) and draws.index.equals(cdnow.index)
+    assert not a.attrs  # nothing stashed in DataFrame.attrs
+    assert a.loc["total_clv", "point"] == pytest.approx(btyd.discounted_clv(bg, gg, cdnow, step=4).sum())
 
 
 def test_holdout_metrics_by_hand(split, bg):
     m = btyd.holdout_metrics(bg, split)
-    pred = bg.conditional_expected_number_of_purchases_up_to_time(
+    pred = bg.lifetimes_.conditional_expected_number_of_purchases_up_to_time(
         39, split["frequency_cal"], split["recency_cal"], split["T_cal"])
     err = pred.to_numpy() - split["frequency_holdout"].to_numpy()
     assert m["mae"] == pytest.approx(np.abs(err).mean())
@@ -194,8 +195,8 @@ def test_holdout_metrics_by_hand(split, bg):
 
 
 def test_tracking_matches_summary_and_split(split, bg):
-    tr = btyd.tracking_table(bg, btyd.load_cdnow_sample(), "customer_id", "date",
-                             calibration_end="1997-09-30", observation_end="1998-06-30")
+    tr = btyd.tracking_table(bg, load_cdnow_sample(), calibration_end="1997-09-30",
+                             observation_end="1998-06-30")
     cal = tr.loc[~tr["holdout"], "actual"].sum()
     assert cal == split["frequency_cal"].sum() == 2457
     assert tr["actual"].sum() == cal + split["frequency_holdout"].sum()
@@ -228,16 +229,16 @@ def test_spend_frequency_correlation_and_warning(cdnow):
 
 def test_gamma_gamma_rejects_one_time_buyers(cdnow):
     with pytest.raises(ValueError, match=r"frequency > 0.*customer 3.*summary\[summary\['frequency'\] > 0\]"):
-        btyd.fit_gamma_gamma(cdnow)
+        btyd.GammaGammaModel().fit(cdnow)
 
 
 def test_convergence_failure_message():
     degenerate = pd.DataFrame({"frequency": [5.0, 5.0], "recency": [10.0, 10.0], "T": [10.0, 10.0]})
-    with pytest.raises(btyd.ConvergenceError, match="penalizer.*weeks.*tol"):
-        btyd.fit_bgnbd(degenerate)
+    with pytest.raises(ConvergenceError, match="penalizer.*weeks.*tol"):
+        btyd.BetaGeoModel().fit(degenerate)
     no_repeat = pd.DataFrame({"frequency": [0.0] * 50, "recency": [0.0] * 50, "T": [10.0] * 50})
-    with pytest.raises(btyd.ConvergenceError, match="did not converge|degenerate"):
-        btyd.fit_bgnbd(no_repeat)
+    with pytest.raises(ConvergenceError, match="did not converge|degenerate"):
+        btyd.BetaGeoModel().fit(no_repeat)
 
 
 @pytest.mark.parametrize("bad, match", [
@@ -248,20 +249,23 @@ def test_convergence_failure_message():
 ])
 def test_bad_summaries(bad, match):
     with pytest.raises(ValueError, match=match):
-        btyd.fit_bgnbd(bad)
+        btyd.BetaGeoModel().fit(bad)
 
 
 def test_bad_arguments(cdnow, bg, gg):
     with pytest.raises(TypeError, match="DataFrame"):
-        btyd.fit_bgnbd([1, 2])
-    with pytest.raises(TypeError, match="Gamma-Gamma"):
+        btyd.BetaGeoModel().fit([1, 2])
+    with pytest.raises(TypeError, match="GammaGammaModel as spend_model"):
         btyd.discounted_clv(gg, bg, cdnow)
     with pytest.raises(ValueError, match="whole number of steps"):
         btyd.discounted_clv(bg, gg, cdnow, horizon=10, step=3)
     with pytest.raises(ValueError, match="horizon"):
-        btyd.customer_predictions(bg, cdnow, -1)
-    with pytest.raises(TypeError, match="fitted"):
-        btyd.parameter_table("bg", cdnow)
+        bg.predict(cdnow, horizon=-1)
+    with pytest.raises(TypeError, match="BetaGeoModel"):
+        btyd.holdout_metrics("bg", cdnow)
+    with pytest.raises(ValueError, match="time_unit"):
+        btyd.tracking_table(bg, load_cdnow_sample(), calibration_end="1997-09-30",
+                            observation_end="1998-06-30", time_unit="months")
     with pytest.raises(ValueError, match="kind"):
         btyd.frequency_recency_matrix(bg, 38.86, kind="both")
     with pytest.raises(ValueError, match="frequency_cal"):
@@ -270,8 +274,59 @@ def test_bad_arguments(cdnow, bg, gg):
 
 def test_inputs_are_not_modified(cdnow, bg, gg):
     before = cdnow.copy()
-    btyd.parameter_table(bg, cdnow)
-    btyd.customer_predictions(bg, cdnow, 39)
+    btyd.BetaGeoModel().fit(cdnow)
+    bg.predict(cdnow, horizon=39)
     btyd.discounted_clv(bg, gg, cdnow)
     btyd.spend_frequency_correlation(cdnow)
     pd.testing.assert_frame_equal(cdnow, before)
+
+
+# --- the fitted-model contract ---------------------------------------------------------------
+
+@pytest.mark.parametrize("cls", [btyd.BetaGeoModel, btyd.ParetoNBDModel, btyd.GammaGammaModel])
+def test_not_fitted_and_settings_only_in_init(cls, cdnow):
+    m = cls(penalizer=-1)
+    assert m.penalizer == -1 and not hasattr(m, "params_")  # __init__ stores, never checks
+    for call in (m.summary, lambda: m.params_):
+        with pytest.raises(NotFittedError, match="not fitted|params_"):
+            call()
+    with pytest.raises(ValueError, match="penalizer"):
+        m.fit(cdnow if cls is not btyd.GammaGammaModel else cdnow[cdnow["frequency"] > 0])
+
+
+def test_not_fitted_predictions(cdnow):
+    with pytest.raises(NotFittedError, match="not fitted"):
+        btyd.BetaGeoModel().predict(cdnow, horizon=39)
+    with pytest.raises(NotFittedError, match="not fitted"):
+        btyd.GammaGammaModel().expected_spend(cdnow)
+
+
+def test_summary_contract(bg, gg):
+    for model in (bg, gg):
+        table = model.summary()
+        assert table.columns.tolist() == ["estimate", "se", "lower", "upper"]
+        assert table.index.name == "parameter"
+        pd.testing.assert_series_equal(table["estimate"], model.params_, check_names=False)
+        pd.testing.assert_series_equal(table["se"], model.se_, check_names=False)
+        # Wald on the log scale, transformed back: est * exp(+-1.96 se / est), geometric mid-point
+        np.testing.assert_allclose(np.sqrt(table["lower"] * table["upper"]), table["estimate"])
+        np.testing.assert_allclose(table["upper"] / table["estimate"],
+                                   np.exp(1.959964 * table["se"] / table["estimate"]), rtol=1e-6)
+        assert isinstance(model.log_likelihood_, float)
+        assert model.log_param_cov_.shape == (len(model.params_),) * 2
+    assert (bg.summary(level=0.5)["upper"] < bg.summary()["upper"]).all()
+
+
+def test_fit_returns_self_and_is_deterministic(cdnow):
+    m = btyd.ParetoNBDModel()
+    assert m.fit(cdnow) is m
+    # lifetimes draws Pareto/NBD starting values from numpy's global state; the kit does not
+    np.random.seed(0)
+    a = btyd.ParetoNBDModel().fit(cdnow).params_
+    np.random.seed(1)
+    b = btyd.ParetoNBDModel().fit(cdnow).params_
+    pd.testing.assert_series_equal(a, b)
+
+
+def test_btyd_does_not_reexport_datasets():
+    assert not hasattr(btyd, "load_cdnow_sample") and not hasattr(btyd, "cdnow_sample_split")

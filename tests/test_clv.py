@@ -10,7 +10,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from relmkt_lib import cohorts, metrics, plotting
-from relmkt_lib.clv import clv_levers, clv_schedule, customer_equity, retention_elasticity, simple_clv
+from relmkt_lib.clv import (
+    clv_levers,
+    clv_schedule,
+    customer_equity,
+    firm_value,
+    retention_elasticity,
+    simple_clv,
+    value_levers,
+)
 
 
 def brute(m, r, d, horizon, timing="end", g=0.0):
@@ -26,7 +34,7 @@ def test_closed_forms_of_both_timings():
     assert simple_clv(60, 0.5, 0.12, timing="start") == pytest.approx(60 + simple_clv(60, 0.5, 0.12))
     assert simple_clv(60, 0.5, 0.12) == pytest.approx(metrics.lifetime_value(60, 0.5, 0.12))
     assert simple_clv(60, 0.5, 0.12, timing="start", acquisition_cost=20) == pytest.approx(
-        cohorts.firm_value(60, 0.5, 0.12, 20, new_customers=1, cohorts=1))
+        cohorts.firm_value(60, 0.5, 0.12, acquisition_cost=20, new_customers=1, cohorts=1))
     # hand-computed: 100 * 0.8 / 1.1 + 100 * 0.64 / 1.21 = 72.727... + 52.892...
     assert simple_clv(100, 0.8, 0.1, horizon=2) == pytest.approx(125.6198, abs=1e-4)
     assert simple_clv(100, 0.8, 0.1, horizon=0) == 0.0
@@ -37,14 +45,14 @@ def test_closed_forms_of_both_timings():
 @given(m=st.floats(-50, 500), r=st.floats(0, 0.99), d=st.floats(-0.5, 0.5), h=st.integers(0, 40),
        g=st.floats(-0.2, 0.2), timing=st.sampled_from(["end", "start"]))
 def test_finite_horizon_matches_the_sum_written_out(m, r, d, h, g, timing):
-    assert simple_clv(m, r, d, h, timing=timing, margin_growth=g) == pytest.approx(
+    assert simple_clv(m, r, d, horizon=h, timing=timing, margin_growth=g) == pytest.approx(
         brute(m, r, d, h, timing, g), rel=1e-9, abs=1e-9)
 
 
 def test_long_horizon_converges_to_the_infinite_one_and_q_equal_one_is_handled():
     for timing in ("end", "start"):
         assert brute(80, 0.9, 0.1, 600, timing) == pytest.approx(simple_clv(80, 0.9, 0.1, timing=timing))
-        assert simple_clv(80, 0.9, 0.1, 2000, timing=timing) == pytest.approx(
+        assert simple_clv(80, 0.9, 0.1, horizon=2000, timing=timing) == pytest.approx(
             simple_clv(80, 0.9, 0.1, timing=timing))
     # margin growth: q = r (1 + g) / (1 + d); closed form m r / (1 + d - r (1 + g))
     assert simple_clv(100, 0.8, 0.1, margin_growth=0.05) == pytest.approx(80 / (1.1 - 0.84))
@@ -66,37 +74,38 @@ def test_arrays_broadcast_and_series_keep_their_index():
 
 def test_schedule_adds_up_to_simple_clv():
     for timing in ("end", "start"):
-        sch = clv_schedule(100, 0.7, 0.1, 12, timing=timing, margin_growth=0.02)
+        sch = clv_schedule(100, 0.7, 0.1, horizon=12, timing=timing, margin_growth=0.02)
         assert len(sch) == 12 and sch["cumulative_clv"].iloc[-1] == pytest.approx(
-            simple_clv(100, 0.7, 0.1, 12, timing=timing, margin_growth=0.02))
-    sch = clv_schedule(100, 0.8, 0.1, 3)
+            simple_clv(100, 0.7, 0.1, horizon=12, timing=timing, margin_growth=0.02))
+    sch = clv_schedule(100, 0.8, 0.1, horizon=3)
     assert sch["still_there"].tolist() == pytest.approx([0.8, 0.64, 0.512])
-    assert clv_schedule(100, 0.8, 0.1, 3, timing="start")["paid_at"].tolist() == [0, 1, 2]
+    assert clv_schedule(100, 0.8, 0.1, horizon=3, timing="start")["paid_at"].tolist() == [0, 1, 2]
 
 
 def test_customer_equity_matches_chapter_03_firm_value():
-    kw = dict(margin=74.4, retention=0.365, discount=0.1, acquisition_cost=36.8)
-    eq = customer_equity(3028, kw["margin"], kw["retention"], 0.1, new_customers=1929, growth=-0.0015,
-                         acquisition_cost=36.8)
+    kw = dict(margin=74.4, retention=0.365, discount_rate=0.1, acquisition_cost=36.8)
+    eq = customer_equity(3028, margin=kw["margin"], retention=kw["retention"], discount_rate=0.1,
+                         new_customers=1929, growth=-0.0015, acquisition_cost=36.8)
     assert eq["current_value"] == pytest.approx(cohorts.firm_value(**kw, current_customers=3028))
     assert eq["future_value"] == pytest.approx(cohorts.firm_value(**kw, new_customers=1929, growth=-0.0015))
     assert eq["equity"] == pytest.approx(eq["current_value"] + eq["future_value"])
-    five = customer_equity(0, 74.4, 0.365, 0.1, new_customers=10, acquisition_cost=36.8, cohorts=5)
+    five = customer_equity(0, margin=74.4, retention=0.365, discount_rate=0.1, new_customers=10,
+                           acquisition_cost=36.8, cohorts=5)
     assert five["future_value"] == pytest.approx(cohorts.firm_value(**kw, new_customers=10, cohorts=5))
 
 
 def test_customer_equity_from_a_table_sums_customer_by_customer():
     table = pd.DataFrame({"m": [100.0, 40.0, 40.0], "r": [0.8, 0.5, 0.5], "seg": list("abb")})
     before = table.copy()
-    eq = customer_equity(table, discount=0.1, margin_col="m", retention_col="r")
+    eq = customer_equity(table, discount_rate=0.1, margin_col="m", retention_col="r")
     hand = 0.8 * 100 * 1.1 / 0.3 + 2 * 0.5 * 40 * 1.1 / 0.6
     assert eq["current_value"] == pytest.approx(hand) and eq["current_customers"] == 3
     counts = pd.DataFrame({"m": [100.0, 40.0], "r": [0.8, 0.5], "n": [1, 2]})
-    assert customer_equity(counts, discount=0.1, margin_col="m", retention_col="r",
+    assert customer_equity(counts, discount_rate=0.1, margin_col="m", retention_col="r",
                            count_col="n")["equity"] == pytest.approx(hand)
     pd.testing.assert_frame_equal(table, before)
     # with a horizon, each customer counts that many margins
-    eq5 = customer_equity(1, 100, 0.8, 0.1, horizon=5)
+    eq5 = customer_equity(1, margin=100, retention=0.8, discount_rate=0.1, horizon=5)
     assert eq5["current_value"] == pytest.approx(0.8 * brute(100, 0.8, 0.1, 5, "start"))
 
 
@@ -105,7 +114,7 @@ def test_elasticities_closed_forms():
     assert retention_elasticity(m, r, d) == pytest.approx((1 + d) / (1 + d - r))
     assert retention_elasticity(m, r, d, timing="start") == pytest.approx(r / (1 + d - r))
     assert retention_elasticity(m, r, d, of="margin") == pytest.approx(1.0)
-    assert retention_elasticity(m, r, d, of="discount") == pytest.approx(-d / (1 + d - r))
+    assert retention_elasticity(m, r, d, of="discount_rate") == pytest.approx(-d / (1 + d - r))
     c = 50.0
     v = simple_clv(m, r, d, timing="start", acquisition_cost=c)
     assert retention_elasticity(m, r, d, timing="start", acquisition_cost=c, of="acquisition_cost") == \
@@ -115,11 +124,11 @@ def test_elasticities_closed_forms():
     assert (np.diff(e) > 0).all()
 
 
-@pytest.mark.parametrize("of", ["retention", "margin", "discount", "acquisition_cost"])
+@pytest.mark.parametrize("of", ["retention", "margin", "discount_rate", "acquisition_cost"])
 @pytest.mark.parametrize("timing", ["end", "start"])
 @pytest.mark.parametrize("horizon", [None, 1, 5, 30])
 def test_elasticities_match_finite_differences(of, timing, horizon):
-    base = dict(margin=80.0, retention=0.7, discount=0.12, horizon=horizon, timing=timing,
+    base = dict(margin=80.0, retention=0.7, discount_rate=0.12, horizon=horizon, timing=timing,
                 margin_growth=0.03, acquisition_cost=40.0)
     eps = 1e-6
     up = simple_clv(**{**base, of: base[of] * (1 + eps)})
@@ -129,7 +138,7 @@ def test_elasticities_match_finite_differences(of, timing, horizon):
 
 
 def test_elasticity_at_q_equal_one_matches_finite_differences():
-    base = dict(margin=10.0, retention=0.5, discount=0.0, horizon=6, margin_growth=1.0)
+    base = dict(margin=10.0, retention=0.5, discount_rate=0.0, horizon=6, margin_growth=1.0)
     eps = 1e-6
     f = lambda r: simple_clv(**{**base, "retention": r})  # noqa: E731
     numeric = (f(0.5 * (1 + eps)) - f(0.5 * (1 - eps))) / (2 * eps) / f(0.5)
@@ -141,7 +150,8 @@ def test_levers_and_gupta_lehmann_stuart_magnitudes():
     assert lv.loc["margin", "change_pct"] == pytest.approx(1.0)
     assert lv.loc["retention", "change_pct"] == pytest.approx((0.808 / (1.1 - 0.808)) / (0.8 / 0.3) * 100 - 100)
     assert lv.loc["retention", "elasticity"] == pytest.approx(1.1 / 0.3)
-    assert lv.attrs["base_clv"] == pytest.approx(800 / 3)
+    assert lv.loc["discount rate", "to"] == pytest.approx(0.099)
+    assert lv.loc["margin", "clv"] == pytest.approx(1.01 * simple_clv(100, 0.8, 0.1))  # the base, times 1.01
     # golden (published): Gupta, Lehmann & Stuart (2004) found that 1 % better
     # retention, margin and acquisition cost raise value by about 5 %, 1 % and 0.1 %
     lv = clv_levers(100, 0.9, 0.1, timing="start", acquisition_cost=50)
@@ -149,12 +159,66 @@ def test_levers_and_gupta_lehmann_stuart_magnitudes():
     assert 4.5 < ret < 5.5 and 0.95 < margin < 1.2 and 0.05 < acq < 0.15
 
 
+def test_each_formula_lives_once_and_customer_equity_means_one_thing():
+    """clv owns CLV, customer equity, firm value and the levers; metrics and cohorts re-export or call them."""
+    assert cohorts.firm_value is firm_value and cohorts.value_levers is value_levers
+    assert metrics.customer_equity is customer_equity
+    kw = dict(margin=74.4, retention=0.365, discount_rate=0.1)
+    eq = customer_equity(3028, **kw, new_customers=1929, growth=-0.0015, acquisition_cost=36.8, horizon=7)
+    assert firm_value(**kw, current_customers=3028, new_customers=1929, growth=-0.0015, acquisition_cost=36.8,
+                      horizon=7) == eq["equity"]
+    # the value of a new customer in both is simple_clv with timing "start"
+    assert firm_value(**kw, new_customers=1, cohorts=1) == pytest.approx(simple_clv(**kw, timing="start"))
+
+
+@pytest.mark.parametrize("horizon", [1, 3, 12])
+def test_horizon_counts_the_same_number_of_periods_everywhere(horizon):
+    """horizon = T future periods counted: T margins, the first next period ("end") or now ("start")."""
+    assert len(clv_schedule(100, 0.8, 0.1, horizon=horizon)) == horizon
+    for timing in ("end", "start"):
+        assert simple_clv(100, 0.8, 0.1, horizon=horizon, timing=timing) == pytest.approx(
+            brute(100, 0.8, 0.1, horizon, timing))
+    one = customer_equity(1, margin=100, retention=0.8, discount_rate=0.1, horizon=horizon)
+    assert one["current_value"] == pytest.approx(0.8 * brute(100, 0.8, 0.1, horizon, "start"))
+    assert firm_value(100, 0.8, 0.1, new_customers=1, cohorts=1, horizon=horizon) == pytest.approx(
+        brute(100, 0.8, 0.1, horizon, "start"))
+
+
+def test_improved_retention_may_reach_one_but_not_exceed_it():
+    """The edge of both lever tables: r (1 + x) = 1 is a probability (finite value when d > 0); above 1 is not."""
+    lv = clv_levers(100, 0.8, 0.1, improvement=0.25)  # 0.8 x 1.25 = 1
+    assert lv.loc["retention", "to"] == 1.0
+    assert lv.loc["retention", "clv"] == pytest.approx(100 * 1.0 / (1.1 - 1.0))  # m r / (1 + d - r)
+    firm = value_levers(100, 0.8, 0.1, current_customers=10, improvement=0.25)
+    assert firm.loc["retention", "value"] == pytest.approx(10 * 1.0 * 100 * 1.1 / 0.1)
+    assert firm_value(100, 1.0, 0.1, current_customers=1) == pytest.approx(1100.0)  # r = 1 is allowed
+    r = 1 / 1.01  # x (1 + 1 %) is 1 up to rounding: still allowed
+    assert clv_levers(100, r, 0.1).loc["retention", "to"] == 1.0
+    with pytest.raises(ValueError, match="above 1"):
+        clv_levers(100, 0.9999, 0.1)
+    with pytest.raises(ValueError, match="above 1"):
+        value_levers(100, 0.9999, 0.1, new_customers=10)
+    with pytest.raises(ValueError, match="infinite"):  # r = 1 with no discounting and no horizon
+        clv_levers(100, 0.8, 0.0, improvement=0.25)
+
+
+def test_options_are_keyword_only():
+    with pytest.raises(TypeError):
+        simple_clv(100, 0.8, 0.1, 5)
+    with pytest.raises(TypeError):
+        clv_schedule(100, 0.8, 0.1, 5)
+    with pytest.raises(TypeError):
+        firm_value(100, 0.8, 0.1, 50)
+    with pytest.raises(TypeError):
+        simple_clv(100, 0.8, discount=0.1)  # the glossary's word is discount_rate
+
+
 def test_bad_input_names_the_argument():
     with pytest.raises(ValueError, match="retention .*1.2"):
         simple_clv(100, 1.2, 0.1)
     with pytest.raises(ValueError, match="retention .*-0.1.*position 1"):
         simple_clv(100, [0.5, -0.1], 0.1)
-    with pytest.raises(ValueError, match="discount"):
+    with pytest.raises(ValueError, match="discount_rate must be finite and > -1"):
         simple_clv(100, 0.8, -1.0)
     with pytest.raises(ValueError, match="infinite.*horizon"):
         simple_clv(100, 1.0, 0.0)
@@ -177,27 +241,32 @@ def test_bad_input_names_the_argument():
     with pytest.raises(ValueError, match="improvement"):
         clv_levers(100, 0.8, 0.1, improvement=2)
     with pytest.raises(ValueError, match="horizon must be at least 1"):
-        clv_schedule(100, 0.8, 0.1, 0)
+        clv_schedule(100, 0.8, 0.1, horizon=0)
     with pytest.raises(ValueError, match="single numbers"):
-        clv_schedule(100, [0.8, 0.5], 0.1, 3)
+        clv_schedule(100, [0.8, 0.5], 0.1, horizon=3)
+    with pytest.raises(ValueError, match="of must be one of.*discount_rate"):
+        retention_elasticity(100, 0.8, 0.1, of="discount")
 
 
 def test_bad_equity_input():
     table = pd.DataFrame({"margin": [10.0, 20.0], "retention": [0.5, 1.5]}, index=["x", "y"])
+    d = {"discount_rate": 0.1}
     with pytest.raises(ValueError, match="'retention'.*'y'"):
-        customer_equity(table)
+        customer_equity(table, **d)
     with pytest.raises(ValueError, match="column 'marge' is missing"):
-        customer_equity(table, margin_col="marge")
+        customer_equity(table, margin_col="marge", **d)
     with pytest.raises(ValueError, match="margin= and retention="):
-        customer_equity(100)
+        customer_equity(100, **d)
     with pytest.raises(ValueError, match="growth"):
-        customer_equity(0, 10, 0.5, 0.1, new_customers=5, growth=0.2)
+        customer_equity(0, margin=10, retention=0.5, new_customers=5, growth=0.2, **d)
     with pytest.raises(ValueError, match="cohorts"):
-        customer_equity(0, 10, 0.5, 0.1, new_customers=5, cohorts=-1)
-    with pytest.raises(ValueError, match="discount"):
-        customer_equity(10, 10, 0.5, 0.0)
+        customer_equity(0, margin=10, retention=0.5, new_customers=5, cohorts=-1, **d)
+    with pytest.raises(ValueError, match="discount_rate must be finite and > -1"):
+        customer_equity(10, margin=10, retention=0.5, discount_rate=-1.0)
     with pytest.raises(ValueError, match="new_customers > 0 needs"):
-        customer_equity(table.iloc[:1], new_customers=3)
+        customer_equity(table.iloc[:1], new_customers=3, **d)
+    with pytest.raises(TypeError, match="discount_rate"):
+        customer_equity(10, margin=10, retention=0.5)  # a discount rate is never implied
 
 
 @pytest.fixture
@@ -213,7 +282,7 @@ def axes():
 
 
 def test_plots_draw_and_reject_bad_input(axes):
-    sch = clv_schedule(100, 0.8, 0.1, 10)
+    sch = clv_schedule(100, 0.8, 0.1, horizon=10)
     ax = plotting.plot_clv_schedule(sch, limit=simple_clv(100, 0.8, 0.1), ax=axes)
     assert len(ax.patches) == 10 and len(ax.get_lines()) == 2
     grid = np.linspace(0, 0.9, 10)

@@ -20,7 +20,7 @@ from relmkt_lib.cohorts import (
     retention_matrix,
     value_levers,
 )
-from relmkt_lib.data import DataWarning
+from relmkt_lib.exceptions import DataWarning
 from relmkt_lib.simulate import sbg_survival, simulate_contractual
 
 NAN = np.nan
@@ -40,10 +40,13 @@ def log() -> pd.DataFrame:
     })
 
 
+COLUMNS = {"customer_col": "client", "date_col": "day"}
+
+
 def table_of(log, **kwargs):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DataWarning)
-        return cohort_table(log, "client", "day", "spend", **kwargs)
+        return cohort_table(log, **COLUMNS, amount_col="spend", **kwargs)
 
 
 # --- cohort_table: hand-computed ---------------------------------------------------------------
@@ -51,7 +54,7 @@ def table_of(log, **kwargs):
 
 def test_hand_computed_counts_and_revenue(log):
     with pytest.warns(DataWarning, match=r"2024-04.*1 purchase\(s\) are left out \(0 customer"):
-        t = cohort_table(log, "client", "day", "spend")
+        t = cohort_table(log, **COLUMNS, amount_col="spend")
     assert [str(c) for c in t["cohort"]] == ["2024-01"] * 3 + ["2024-02"] * 2 + ["2024-03"]
     assert t["period_number"].tolist() == [0, 1, 2, 0, 1, 0]
     assert [str(p) for p in t["period"]] == ["2024-01", "2024-02", "2024-03", "2024-02", "2024-03", "2024-03"]
@@ -59,7 +62,7 @@ def test_hand_computed_counts_and_revenue(log):
     assert t["active"].tolist() == [2, 1, 1, 1, 0, 1]  # Feb cohort in March: an observed zero
     assert t["revenue"].tolist() == [35.0, 8.0, 7.0, 12.0, 0.0, 9.0]
     assert t["complete"].all()
-    assert t.attrs["dropped_transactions"] == 1 and t.attrs["freq"] == "M"
+    assert t["cohort"].dtype == pd.PeriodDtype("M") and not t.attrs  # nothing hidden in attrs
 
 
 def test_incomplete_last_period_kept_and_flagged(log):
@@ -72,11 +75,21 @@ def test_incomplete_last_period_kept_and_flagged(log):
 def test_observation_end_at_a_period_end_makes_it_complete(log):
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # nothing is dropped, so no warning
-        t = cohort_table(log, "client", "day", "spend", observation_end="2024-04-30")
+        t = cohort_table(log, **COLUMNS, amount_col="spend", observation_end="2024-04-30")
     assert len(t) == 9 and t["complete"].all()
     # a later end adds observed periods without purchases (zeros), never beyond it
     t = table_of(log, observation_end="2024-05-31")
     assert t.loc[t["period"] == pd.Period("2024-05", "M"), "active"].tolist() == [0, 0, 0]
+
+
+def test_observation_end_is_the_last_observed_day_inclusive():
+    log = pd.DataFrame({"customer_id": [1, 1, 2], "date": pd.to_datetime(
+        ["2024-01-05 09:00", "2024-03-31 15:00", "2024-02-01 10:00"])})
+    for end in ("2024-03-31", "2024-03-31 08:00"):  # a purchase at 15:00 on that day is inside
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # March is whole: nothing is dropped
+            t = cohort_table(log, observation_end=end)
+        assert t["active"].tolist() == [1, 0, 1, 1, 0] and t["complete"].all()
 
 
 def test_quarters_and_years(log):
@@ -84,7 +97,7 @@ def test_quarters_and_years(log):
     assert q[["period_number", "cohort_size", "active"]].values.tolist() == [[0, 4, 4], [1, 4, 1]]
     assert q["revenue"].tolist() == [71.0, 3.0]
     with pytest.raises(ValueError, match="every purchase falls in the last, incomplete period"):
-        cohort_table(log, "client", "day", freq="Y")
+        cohort_table(log, **COLUMNS, freq="Y")
     y = table_of(log, freq="Y", incomplete="keep")
     assert y["active"].tolist() == [4] and not y["complete"].any()
 
@@ -95,7 +108,7 @@ def test_retention_matrix_has_nan_beyond_the_end(log):
                             index=pd.PeriodIndex(["2024-01", "2024-02", "2024-03"], freq="M", name="cohort"),
                             columns=pd.Index([0, 1, 2], name="period_number"))
     pd.testing.assert_frame_equal(m, expected)
-    rev = retention_matrix(table_of(log), "revenue")
+    rev = retention_matrix(table_of(log), value="revenue")
     assert rev.iloc[0].tolist() == pytest.approx([1.0, 8 / 35, 7 / 35])
     assert retention_matrix(table_of(log), max_period=1).shape == (3, 2)
 
@@ -104,7 +117,7 @@ def test_average_curve_is_weighted_by_cohort_size(log):
     avg = average_retention_curve(table_of(log))
     assert avg["retention"].tolist() == pytest.approx([1.0, 1 / 3, 0.5])  # (1 + 0) / (2 + 1)
     assert avg["cohorts"].tolist() == [3, 2, 1] and avg["customers"].tolist() == [4, 3, 2]
-    rev = average_retention_curve(table_of(log), "revenue")
+    rev = average_retention_curve(table_of(log), value="revenue")
     assert rev["retention"].tolist() == pytest.approx([1.0, 8 / 47, 7 / 35])
 
 
@@ -184,7 +197,7 @@ def brute_force_value(m, r, d, c, n0, g, current, cohorts, horizon=4000):
 
 @pytest.mark.parametrize("r, g", [(0.37, 0.0), (0.8, 0.03), (0.95, -0.02)])
 def test_firm_value_matches_brute_force(r, g):
-    args = dict(margin=73.0, retention=r, discount=0.1, acquisition_cost=36.8, new_customers=1900, growth=g)
+    args = dict(margin=73.0, retention=r, discount_rate=0.1, acquisition_cost=36.8, new_customers=1900, growth=g)
     assert firm_value(**args, current_customers=3000, cohorts=25) == pytest.approx(
         brute_force_value(73.0, r, 0.1, 36.8, 1900, g, 3000, 25), rel=1e-10)
     assert firm_value(**args) == pytest.approx(brute_force_value(73.0, r, 0.1, 36.8, 1900, g, 0, 3000), rel=1e-8)
@@ -201,22 +214,24 @@ def test_simple_formulas():
 
 def test_levers_closed_forms_and_gupta_magnitudes():
     m, r, d, c = 73.0, 0.37, 0.1, 36.8
-    lv = value_levers(m, r, d, c, new_customers=1900)
+    lv = value_levers(m, r, d, acquisition_cost=c, new_customers=1900)
     a = m * (1 + d) / (1 + d - r)
     assert lv.loc["margin", "change_pct"] == pytest.approx(a / (a - c))
     assert lv.loc["acquisition cost", "change_pct"] == pytest.approx(c / (a - c))
     # retention: close to the elasticity r / (1 + d - r) * a / (a - c)
     assert lv.loc["retention", "change_pct"] == pytest.approx(r / (1 + d - r) * a / (a - c), rel=0.02)
-    assert lv.loc["retention", "to"] == pytest.approx(r * 1.01) and lv.attrs["base_value"] > 0
+    assert lv.loc["retention", "to"] == pytest.approx(r * 1.01)
+    base = firm_value(m, r, d, acquisition_cost=c, new_customers=1900)
+    assert lv.loc["margin", "value"] == pytest.approx(base * (1 + lv.loc["margin", "change_pct"] / 100))
     # at the high retention of the firms of Gupta et al. (2004): about 5 %, 1 % and 0.1 %
-    lv = value_levers(100, 0.9, 0.1, 50, new_customers=1000, growth=0.05)
+    lv = value_levers(100, 0.9, 0.1, acquisition_cost=50, new_customers=1000, growth=0.05)
     ret, margin, acq = lv["change_pct"]
     assert 4.5 < ret < 5.5 and 0.9 < margin < 1.2 and acq < 0.2
 
 
 def test_retention_beats_margin_above_half_of_one_plus_d():
     for r, wins in [(0.5, False), (0.6, True)]:
-        lv = value_levers(50, r, 0.1, 20, new_customers=100)["change_pct"]
+        lv = value_levers(50, r, 0.1, acquisition_cost=20, new_customers=100)["change_pct"]
         assert bool(lv["retention"] > lv["margin"]) == wins
 
 
@@ -225,21 +240,23 @@ def test_retention_beats_margin_above_half_of_one_plus_d():
 
 def test_bad_arguments_of_cohort_table(log):
     with pytest.raises(ValueError, match="freq must be one of"):
-        cohort_table(log, "client", "day", freq="W")
+        cohort_table(log, **COLUMNS, freq="W")
     with pytest.raises(ValueError, match="incomplete must be 'drop' or 'keep'"):
-        cohort_table(log, "client", "day", incomplete="flag")
+        cohort_table(log, **COLUMNS, incomplete="flag")
+    with pytest.raises(TypeError):
+        cohort_table(log, "client", "day")  # column names are keyword-only
     with pytest.raises(ValueError, match="column 'customer_id' is missing"):
         cohort_table(log)
     with pytest.raises(ValueError, match="empty"):
-        cohort_table(log.iloc[:0], "client", "day")
+        cohort_table(log.iloc[:0], **COLUMNS)
     with pytest.raises(TypeError, match="must be a pandas DataFrame"):
-        cohort_table(log.to_dict(), "client", "day")
+        cohort_table(log.to_dict(), **COLUMNS)
     with pytest.raises(ValueError, match="column 'spend'.*negative.*row 3"):
-        cohort_table(log.assign(spend=[1.0, 1, 1, -8, 1, 1, 1, 1]), "client", "day", "spend")
+        cohort_table(log.assign(spend=[1.0, 1, 1, -8, 1, 1, 1, 1]), **COLUMNS, amount_col="spend")
     with pytest.raises(ValueError, match="after observation_end 2024-03-31"):
-        cohort_table(log, "client", "day", observation_end="2024-03-31")
+        cohort_table(log, **COLUMNS, observation_end="2024-03-31")
     with pytest.raises(ValueError, match="column 'day'.*cannot be read"):
-        cohort_table(log.assign(day=log["day"].str.replace("2024-03-10", "March 10")), "client", "day")
+        cohort_table(log.assign(day=log["day"].str.replace("2024-03-10", "March 10")), **COLUMNS)
 
 
 def test_caller_frames_are_not_modified(log):
@@ -249,7 +266,7 @@ def test_caller_frames_are_not_modified(log):
     t_before = t.copy()
     for f in (retention_matrix, average_retention_curve, period_retention_rates):
         f(t)
-    retention_matrix(t, "revenue")
+    retention_matrix(t, value="revenue")
     pd.testing.assert_frame_equal(t, t_before)
 
 
@@ -260,9 +277,9 @@ def test_bad_tables(log):
     with pytest.raises(ValueError, match="max_period must be a whole number"):
         average_retention_curve(t, max_period=-1)
     with pytest.raises(ValueError, match="value must be 'active'"):
-        retention_matrix(t, "customers")
+        retention_matrix(t, value="customers")
     with pytest.raises(ValueError, match="column 'revenue' is missing"):
-        retention_matrix(t.drop(columns="revenue"), "revenue")
+        retention_matrix(t.drop(columns="revenue"), value="revenue")
     with pytest.raises(ValueError, match="several rows for the same cohort"):
         retention_matrix(pd.concat([t, t.iloc[:1]]))
     with pytest.raises(ValueError, match="period_number 0 row"):
@@ -276,10 +293,12 @@ def test_bad_tables(log):
 
 
 def test_bad_valuation_inputs():
-    with pytest.raises(ValueError, match=r"retention must be a probability in \[0, 1\)"):
-        firm_value(100, 1.0, 0.1)
-    with pytest.raises(ValueError, match="discount must be a finite number > 0"):
-        firm_value(100, 0.5, -0.1)
+    with pytest.raises(ValueError, match="retention must be finite and >= 0 and <= 1"):
+        firm_value(100, 1.2, 0.1)
+    with pytest.raises(ValueError, match="infinite when retention"):
+        firm_value(100, 1.0, 0.0, current_customers=1)  # r = 1 is finite only with discounting
+    with pytest.raises(ValueError, match="discount_rate must be finite and > -1"):
+        firm_value(100, 0.5, -1.0)
     with pytest.raises(TypeError, match="margin must be a number"):
         firm_value("100 $", 0.5, 0.1)
     with pytest.raises(ValueError, match=r"growth \(0.2\) must be below the discount rate"):
@@ -287,9 +306,9 @@ def test_bad_valuation_inputs():
     assert firm_value(100, 0.5, 0.1, new_customers=10, growth=0.2, cohorts=3) > 0  # a finite horizon is fine
     with pytest.raises(ValueError, match="cohorts must be None"):
         firm_value(100, 0.5, 0.1, cohorts=-1)
-    with pytest.raises(ValueError, match="growth must be a finite number above -1"):
+    with pytest.raises(ValueError, match="growth must be finite and > -1"):
         firm_value(100, 0.5, 0.1, growth=-1)
-    with pytest.raises(ValueError, match="reaches 1.010, not below 1"):
+    with pytest.raises(ValueError, match="is 1.0099, above 1"):
         value_levers(100, 0.9999, 0.1)
     with pytest.raises(ValueError, match="improvement is a share"):
         value_levers(100, 0.5, 0.1, improvement=5)
@@ -318,6 +337,9 @@ def test_heatmap_leaves_unobserved_cells_blank(log, axes):
     texts = sorted(t.get_text() for t in axes.texts)
     assert texts == sorted(["100%", "50%", "50%", "100%", "0%", "100%"])
     assert axes.get_xlabel().startswith("Time since acquisition (months")
+    axes.clear()
+    plotting.plot_retention_heatmap(retention_matrix(table_of(log, freq="Q", observation_end="2024-06-30")), ax=axes)
+    assert axes.get_xlabel().startswith("Time since acquisition (quarters")  # read from the cohorts' Periods
 
 
 def test_curves_average_and_revenue_layers(log, axes):
@@ -325,7 +347,7 @@ def test_curves_average_and_revenue_layers(log, axes):
     plotting.plot_retention_curves(retention_matrix(t), average=average_retention_curve(t), ax=axes)
     assert len(axes.get_lines()) == 4 and axes.get_lines()[-1].get_ydata().tolist() == pytest.approx([1, 1 / 3, 0.5])
     axes.clear()
-    plotting.plot_retention_curves(retention_matrix(t), average=average_retention_curve(t), start=1, ax=axes)
+    plotting.plot_retention_curves(retention_matrix(t), average=average_retention_curve(t), min_period=1, ax=axes)
     assert axes.get_lines()[-1].get_xdata().tolist() == [1, 2]
     axes.clear()
     plotting.plot_cohort_revenue(t, ax=axes)
@@ -334,7 +356,7 @@ def test_curves_average_and_revenue_layers(log, axes):
     plotting.plot_cohort_revenue(t, cohort_group="Q", ax=axes)
     assert len(axes.collections) == 1  # the three monthly cohorts are one quarter
     axes.clear()
-    plotting.plot_value_levers(value_levers(100, 0.8, 0.1, 50, new_customers=10), ax=axes)
+    plotting.plot_value_levers(value_levers(100, 0.8, 0.1, acquisition_cost=50, new_customers=10), ax=axes)
     assert [t.get_text() for t in axes.texts] == ["+3.17 %", "+1.16 %", "+0.16 %"]
 
 
@@ -346,8 +368,8 @@ def test_plots_reject_bad_input(log, axes):
         plotting.plot_retention_curves(-retention_matrix(t), ax=axes)
     with pytest.raises(TypeError, match="average must be"):
         plotting.plot_retention_curves(retention_matrix(t), average=[1, 0.5], ax=axes)
-    with pytest.raises(ValueError, match="start must be a whole number from 0 to 2"):
-        plotting.plot_retention_curves(retention_matrix(t), start=3, ax=axes)
+    with pytest.raises(ValueError, match="min_period must be a whole number from 0 to 2"):
+        plotting.plot_retention_curves(retention_matrix(t), min_period=3, ax=axes)
     with pytest.raises(ValueError, match="coarser than the table's periods"):
         plotting.plot_cohort_revenue(t, cohort_group="M", ax=axes)
     with pytest.raises(ValueError, match="column 'revenue' is missing"):

@@ -3,18 +3,16 @@ recovery of simulated truth, and bad input."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
+from golden import golden as _reference
 from scipy.special import betaln
 
 from relmkt_lib import datasets
-from relmkt_lib.contractual import ShiftedBetaGeometric, active_counts_array, constant_retention
-from relmkt_lib.simulate import sbg_survival, simulate_contractual
-
-from golden import golden as _reference
+from relmkt_lib.contractual import ShiftedBetaGeometric, active_counts_array, constant_retention, sbg_survival
+from relmkt_lib.exceptions import ConvergenceError, NotFittedError
+from relmkt_lib.simulate import simulate_contractual
 
 
 @pytest.fixture(scope="module")
@@ -64,16 +62,16 @@ def test_derl_fader_hardie_2010():
     renewals = ref["renewals_n"].to_numpy() - 1
     m = ShiftedBetaGeometric()
     m.params_ = pd.Series({"alpha": 3.80, "beta": 15.20})
-    case1 = m.derl(0.10, renewals)
+    case1 = m.derl(0.10, renewals=renewals)
     np.testing.assert_allclose(case1, ref["case1_alpha3.80_beta15.20_published"], atol=0.005 + 1e-9)
     np.testing.assert_allclose(case1, ref["case1_computed"], atol=5e-4)
     m.params_ = pd.Series({"alpha": 0.067, "beta": 0.267})
-    case2 = m.derl(0.10, renewals)
+    case2 = m.derl(0.10, renewals=renewals)
     np.testing.assert_allclose(case2, ref["case2_computed"], atol=5e-4)
     np.testing.assert_allclose(case2, ref["case2_alpha0.067_beta0.267_published"], atol=0.015)
     for a, b, col in [(0.704, 1.182, "regular_0.704_1.182_computed"), (0.668, 3.806, "highend_0.668_3.806_computed")]:
         m.params_ = pd.Series({"alpha": a, "beta": b})
-        np.testing.assert_allclose(m.derl(0.10, renewals), ref[col], atol=5e-4)
+        np.testing.assert_allclose(m.derl(0.10, renewals=renewals), ref[col], atol=5e-4)
 
 
 def test_derl_equals_direct_sum():
@@ -83,10 +81,10 @@ def test_derl_equals_direct_sum():
     k = np.arange(4000)
     # discounted probability of each future payment, given active after r renewals
     direct = np.sum(sbg_survival(r + 1 + k, 1.3, 2.4) / sbg_survival(r, 1.3, 2.4) / (1 + d) ** k)
-    assert m.derl(d, r) == pytest.approx(direct, rel=1e-8)
+    assert m.derl(d, renewals=r) == pytest.approx(direct, rel=1e-8)
     # no heterogeneity in the limit: theta fixed, DERL = sum r^(k+1)/(1+d)^k = r(1+d)/(1+d-r)
     m.params_ = pd.Series({"alpha": 2e4, "beta": 8e4})
-    assert m.derl(0.1, 5) == pytest.approx(0.8 * 1.1 / (1.1 - 0.8), rel=1e-3)
+    assert m.derl(0.1, renewals=5) == pytest.approx(0.8 * 1.1 / (1.1 - 0.8), rel=1e-3)
 
 
 def test_closed_forms():
@@ -143,10 +141,47 @@ def test_subscription_cohort_fits():
 
 
 def test_not_fitted():
-    with pytest.raises(RuntimeError, match="not fitted"):
+    with pytest.raises(NotFittedError, match="not fitted"):
         ShiftedBetaGeometric().survival(1)
-    with pytest.raises(RuntimeError, match="not fitted"):
+    with pytest.raises(NotFittedError, match="not fitted"):
         ShiftedBetaGeometric().derl(0.1)
+    with pytest.raises(NotFittedError, match="not fitted"):
+        ShiftedBetaGeometric().summary()
+    with pytest.raises(NotFittedError, match="se_"):
+        _ = ShiftedBetaGeometric().se_
+    assert not hasattr(ShiftedBetaGeometric(), "params_")
+
+
+def test_fitted_model_contract(cohorts_2007):
+    m = ShiftedBetaGeometric()
+    assert m.fit(cohorts_2007.loc[cohorts_2007["used_for_fit"], "regular_active"]) is m
+    table = m.summary()
+    assert table.columns.tolist() == ["estimate", "se", "lower", "upper"]
+    np.testing.assert_allclose(table["se"], [0.066, 0.152], atol=5e-4)  # as shown in chapter 06
+    # Wald interval on the log scale, transformed back: positive and not symmetric
+    assert (table["lower"] > 0).all()
+    assert (table["upper"] - table["estimate"] > table["estimate"] - table["lower"]).all()
+    assert m.log_param_cov_.loc["alpha", "alpha"] == pytest.approx((m.se_["alpha"] / m.params_["alpha"]) ** 2)
+
+
+def test_se_matches_hessian_in_natural_parameters(cohorts_2007):
+    """The shared log-scale Hessian and the delta method give the natural-scale Wald errors."""
+    n = active_counts_array(cohorts_2007.loc[cohorts_2007["used_for_fit"], "highend_active"])
+    m = ShiftedBetaGeometric().fit(n)
+    x0 = m.params_.to_numpy()
+    h = 1e-4 * x0
+    f = lambda x: -ShiftedBetaGeometric._log_likelihood(x[0], x[1], n)  # noqa: E731
+    hess = np.empty((2, 2))
+    for i in range(2):
+        for j in range(2):
+            ei, ej = np.eye(2)[i] * h[i], np.eye(2)[j] * h[j]
+            hess[i, j] = (f(x0 + ei + ej) - f(x0 + ei - ej) - f(x0 - ei + ej) + f(x0 - ei - ej)) / (4 * h[i] * h[j])
+    np.testing.assert_allclose(m.se_, np.sqrt(np.diag(np.linalg.inv(hess))), rtol=1e-3)
+
+
+def test_convergence_error():
+    with pytest.raises(ConvergenceError, match="starting values"):
+        ShiftedBetaGeometric(max_iter=1).fit([1000, 631, 468, 382, 326, 289, 262, 241])
 
 
 def test_init_stores_only():
@@ -181,8 +216,10 @@ def test_bad_inputs_other():
         m.retention_rate(0)
     with pytest.raises(ValueError, match="whole periods"):
         m.survival(1.5)
-    with pytest.raises(ValueError, match="discount"):
+    with pytest.raises(ValueError, match="discount_rate"):
         m.derl(-0.1)
+    with pytest.raises(TypeError):
+        m.derl(0.1, 3)  # renewals is keyword-only
 
 
 def test_no_heterogeneity_warns():
@@ -195,7 +232,7 @@ def test_no_heterogeneity_warns():
 def test_plots_validate():
     from relmkt_lib import plotting
 
-    with pytest.raises(ValueError, match="fitted"):
+    with pytest.raises(NotFittedError, match="fitted"):
         plotting.plot_survival_fit([10, 5], ShiftedBetaGeometric())
     m = ShiftedBetaGeometric().fit([1000, 631, 468, 382])
     with pytest.raises(ValueError, match="rise"):

@@ -16,6 +16,8 @@ from lifetimes.utils import calibration_and_holdout_data, summary_data_from_tran
 
 from relmkt_lib.data import (
     DataWarning,
+    HoldoutReport,
+    ValidationReport,
     calibration_holdout_split,
     summarize_transactions,
     validate_transactions,
@@ -24,6 +26,10 @@ from relmkt_lib.datasets import load_cdnow
 
 LIFETIMES_DATA = Path(find_spec("lifetimes").submodule_search_locations[0]) / "datasets"
 EXACT = ["frequency", "recency", "T"]
+#: time_unit -> the matching lifetimes arguments.
+LIFETIMES_UNITS = {"days": dict(freq="D", freq_multiplier=1), "weeks": dict(freq="D", freq_multiplier=7),
+                   "calendar_weeks": dict(freq="W", freq_multiplier=1)}
+COLS = dict(customer_col="customer_id", date_col="date")
 
 
 def assert_same_summary(ours: pd.DataFrame, theirs: pd.DataFrame) -> None:
@@ -42,21 +48,24 @@ def cdnow() -> pd.DataFrame:
 
 # --- equality with lifetimes -------------------------------------------------------------
 
-@pytest.mark.parametrize("freq, multiplier", [("D", 1), ("W", 1), ("D", 7)])
+@pytest.mark.parametrize("time_unit", ["days", "calendar_weeks", "weeks"])
 @pytest.mark.parametrize("include_first", [False, True])
-def test_summary_equals_lifetimes_on_full_cdnow(cdnow, freq, multiplier, include_first):
-    kwargs = dict(freq=freq, freq_multiplier=multiplier, include_first_transaction=include_first)
-    ours = summarize_transactions(cdnow, "customer_id", "date", "amount", **kwargs)
-    theirs = summary_data_from_transaction_data(cdnow, "customer_id", "date", "amount", **kwargs)
+def test_summary_equals_lifetimes_on_full_cdnow(cdnow, time_unit, include_first):
+    ours = summarize_transactions(cdnow, **COLS, amount_col="amount", time_unit=time_unit,
+                                  include_first_transaction=include_first)
+    theirs = summary_data_from_transaction_data(cdnow, "customer_id", "date", "amount",
+                                                include_first_transaction=include_first,
+                                                **LIFETIMES_UNITS[time_unit])
     assert len(ours) == 23_570
     assert_same_summary(ours, theirs)
 
 
-@pytest.mark.parametrize("freq", ["D", "W"])
-def test_summary_without_amount_and_with_end_date(cdnow, freq):
+@pytest.mark.parametrize("time_unit", ["days", "calendar_weeks"])
+def test_summary_without_amount_and_with_end_date(cdnow, time_unit):
     end = "1998-12-31"
-    ours = summarize_transactions(cdnow, "customer_id", "date", observation_end=end, freq=freq)
-    theirs = summary_data_from_transaction_data(cdnow, "customer_id", "date", observation_period_end=end, freq=freq)
+    ours = summarize_transactions(cdnow, **COLS, observation_end=end, time_unit=time_unit)
+    theirs = summary_data_from_transaction_data(cdnow, "customer_id", "date", observation_period_end=end,
+                                                **LIFETIMES_UNITS[time_unit])
     assert_same_summary(ours, theirs)
 
 
@@ -70,8 +79,8 @@ transaction_logs = st.integers(min_value=1, max_value=60).flatmap(
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(log=transaction_logs, freq=st.sampled_from(["D", "W"]), extra_days=st.integers(0, 30))
-def test_summary_equals_lifetimes_on_generated_logs(log, freq, extra_days):
+@given(log=transaction_logs, time_unit=st.sampled_from(["days", "calendar_weeks"]), extra_days=st.integers(0, 30))
+def test_summary_equals_lifetimes_on_generated_logs(log, time_unit, extra_days):
     ids, days, cents = log
     df = pd.DataFrame({
         "id": ids,
@@ -82,8 +91,10 @@ def test_summary_equals_lifetimes_on_generated_logs(log, freq, extra_days):
     })
     end = df["when"].max() + pd.Timedelta(days=extra_days)
     before = df.copy()
-    ours = summarize_transactions(df, "id", "when", "spend", observation_end=end, freq=freq)
-    theirs = summary_data_from_transaction_data(df, "id", "when", "spend", observation_period_end=end, freq=freq)
+    ours = summarize_transactions(df, customer_col="id", date_col="when", amount_col="spend",
+                                  observation_end=end, time_unit=time_unit)
+    theirs = summary_data_from_transaction_data(df, "id", "when", "spend", observation_period_end=end,
+                                                **LIFETIMES_UNITS[time_unit])
     assert_same_summary(ours, theirs)
     pd.testing.assert_frame_equal(df, before)  # the caller's table is untouched
 
@@ -95,8 +106,8 @@ def test_summary_reproduces_fader_hardie_cdnow_calibration_table():
     sample["date"] = pd.to_datetime(sample["date"], format="%Y%m%d")
     published = pd.read_csv(LIFETIMES_DATA / "cdnow_customers_summary_with_transactions.csv", index_col=0)
     cal = sample[sample["date"] <= "1997-09-30"]
-    ours = summarize_transactions(cal, "customer_id", "date", "amount", observation_end="1997-09-30",
-                                  freq="D", freq_multiplier=7)
+    ours = summarize_transactions(cal, **COLS, amount_col="amount", observation_end="1997-09-30",
+                                  time_unit="weeks")
     assert len(ours) == 2_357
     np.testing.assert_array_equal(ours["frequency"].to_numpy(), published["x"].to_numpy())
     np.testing.assert_allclose(ours["recency"].to_numpy(), published["t_x"].to_numpy(), atol=0.005 + 1e-9)
@@ -105,14 +116,15 @@ def test_summary_reproduces_fader_hardie_cdnow_calibration_table():
     assert ours["frequency"].sum() == published["x"].sum()
 
 
-@pytest.mark.parametrize("freq, multiplier", [("D", 7), ("W", 1)])
-def test_calibration_holdout_equals_lifetimes(cdnow, freq, multiplier):
-    kwargs = dict(freq=freq, freq_multiplier=multiplier)
-    ours = calibration_holdout_split(cdnow, "customer_id", "date", "1997-09-30", "1998-06-30", "amount", **kwargs)
+@pytest.mark.parametrize("time_unit", ["weeks", "calendar_weeks"])
+def test_calibration_holdout_equals_lifetimes(cdnow, time_unit):
+    ours, report = calibration_holdout_split(cdnow, **COLS, amount_col="amount", calibration_end="1997-09-30",
+                                             observation_end="1998-06-30", time_unit=time_unit,
+                                             return_report=True)
     theirs = calibration_and_holdout_data(cdnow, "customer_id", "date", "1997-09-30", "1998-06-30",
-                                          monetary_value_col="amount", **kwargs)
+                                          monetary_value_col="amount", **LIFETIMES_UNITS[time_unit])
     assert_same_summary(ours[theirs.columns], theirs)
-    assert ours.attrs["holdout_new_customers"] == 0
+    assert report == HoldoutReport(new_customers=0)
 
 
 def test_calibration_holdout_revenue_and_new_customers():
@@ -121,35 +133,100 @@ def test_calibration_holdout_revenue_and_new_customers():
                                                "2024-01-10", "2024-02-01"]),
                         "spend": [10.0, 20.0, 15.0, 5.0, 8.0, 9.0]})
     with pytest.warns(DataWarning, match=r"1 customer\(s\) made their first purchase in the holdout"):
-        out = calibration_holdout_split(log, "id", "day", "2024-01-31", "2024-02-29", "spend")
+        out, report = calibration_holdout_split(log, customer_col="id", date_col="day", amount_col="spend",
+                                                calibration_end="2024-01-31", observation_end="2024-02-29",
+                                                return_report=True)
     assert list(out.index) == [1, 2]
     assert out.loc[1, "frequency_holdout"] == 1  # two rows on the same day are one period
     assert out.loc[1, "revenue_holdout"] == 20.0
     assert out.loc[1, "monetary_value_holdout"] == 10.0  # lifetimes: mean per holdout transaction
     assert out.loc[2, "revenue_holdout"] == 0.0
     assert (out["duration_holdout"] == 29).all()
-    assert out.attrs["holdout_new_customers"] == 1
+    assert report == HoldoutReport(new_customers=1, new_customer_ids=(3,))
+    assert not out.attrs  # nothing stashed in attrs
 
 
 def test_calibration_holdout_bad_periods():
     log = pd.DataFrame({"id": [1, 2], "day": pd.to_datetime(["2024-01-01", "2024-01-05"])})
+    cols = dict(customer_col="id", date_col="day")
     with pytest.raises(ValueError, match="must come after calibration_end"):
-        calibration_holdout_split(log, "id", "day", "2024-01-31", "2024-01-10")
+        calibration_holdout_split(log, **cols, calibration_end="2024-01-31", observation_end="2024-01-10")
     with pytest.raises(ValueError, match="no transaction .* falls after calibration_end"):
-        calibration_holdout_split(log, "id", "day", "2024-01-31", "2024-02-10")
+        calibration_holdout_split(log, **cols, calibration_end="2024-01-31", observation_end="2024-02-10")
     with pytest.raises(ValueError, match="is on or before calibration_end"):
-        calibration_holdout_split(log, "id", "day", "2023-12-01", "2024-02-10")
+        calibration_holdout_split(log, **cols, calibration_end="2023-12-01", observation_end="2024-02-10")
 
 
 def test_summary_example_by_hand():
     log = pd.DataFrame({"id": ["a", "a", "a", "a", "b"],
                         "day": pd.to_datetime(["2024-01-01", "2024-01-01", "2024-01-08", "2024-01-15", "2024-01-05"]),
                         "spend": [10.0, 5.0, 30.0, 20.0, 12.0]})
-    out = summarize_transactions(log, "id", "day", "spend", observation_end="2024-01-22")
+    cols = dict(customer_col="id", date_col="day", amount_col="spend")
+    out = summarize_transactions(log, **cols, observation_end="2024-01-22")
     assert out.loc["a"].tolist() == [2.0, 14.0, 21.0, 25.0]  # repeat periods 8th and 15th: (30+20)/2
     assert out.loc["b"].tolist() == [0.0, 0.0, 17.0, 0.0]
-    weekly = summarize_transactions(log, "id", "day", "spend", observation_end="2024-01-22", freq="W")
+    weekly = summarize_transactions(log, **cols, observation_end="2024-01-22", time_unit="calendar_weeks")
     assert weekly.loc["a"].tolist() == [2.0, 2.0, 3.0, 25.0]
+    weeks = summarize_transactions(log, **cols, observation_end="2024-01-22", time_unit="weeks")
+    assert weeks.loc["a"].tolist() == [2.0, 2.0, 3.0, 25.0]  # days / 7
+    assert weeks.loc["b", "T"] == pytest.approx(17 / 7)
+
+
+# --- observation_end and calibration_end: the last observed day, inclusive ----------------
+
+@pytest.fixture
+def timed() -> pd.DataFrame:
+    """Purchases with a time of day; one at 15:00 on the last observed day."""
+    return pd.DataFrame({"id": ["a", "a", "b", "a"],
+                         "day": pd.to_datetime(["2024-01-01 09:00", "2024-01-10 15:00", "2024-01-03 11:00",
+                                                "2024-01-20 15:00"]),
+                         "spend": [10.0, 20.0, 5.0, 7.0]})
+
+
+def test_a_purchase_at_15h_on_observation_end_is_inside(timed):
+    cols = dict(customer_col="id", date_col="day", amount_col="spend")
+    out = summarize_transactions(timed, **cols, observation_end="2024-01-20")
+    assert out.loc["a"].tolist() == [2.0, 19.0, 19.0, 13.5]
+    assert out.loc["b", "T"] == 17.0
+    validate_transactions(timed, **cols, observation_end="2024-01-20")  # no error
+    later = timed.assign(day=timed["day"].where(timed.index != 3, pd.Timestamp("2024-01-21 00:30")))
+    with pytest.raises(ValueError, match="after observation_end 2024-01-20"):
+        summarize_transactions(later, **cols, observation_end="2024-01-20")
+    # a time of day given with the bound is ignored: the whole day is observed
+    same = summarize_transactions(timed, **cols, observation_end=pd.Timestamp("2024-01-20 08:00"))
+    pd.testing.assert_frame_equal(same, out)
+
+
+def test_a_purchase_at_15h_on_calibration_end_is_calibration(timed):
+    out = calibration_holdout_split(timed, customer_col="id", date_col="day", amount_col="spend",
+                                    calibration_end="2024-01-10", observation_end="2024-01-20")
+    assert out.loc["a", "frequency_cal"] == 1.0  # the 15:00 purchase on 2024-01-10 is in calibration
+    assert out.loc["a", "T_cal"] == 9.0
+    assert out.loc["a", "frequency_holdout"] == 1.0 and out.loc["a", "revenue_holdout"] == 7.0
+    assert (out["duration_holdout"] == 10.0).all()  # 2024-01-11 to 2024-01-20
+
+
+# --- removed keywords and positional options -----------------------------------------------
+
+@pytest.mark.parametrize("func", [summarize_transactions, calibration_holdout_split, validate_transactions])
+@pytest.mark.parametrize("old", [{"freq": "W"}, {"freq_multiplier": 7}])
+def test_old_freq_keywords_say_what_to_write(func, old):
+    log = pd.DataFrame({"customer_id": [1], "date": ["2024-01-01"]})
+    with pytest.raises(TypeError, match=r"time_unit='weeks' \(days / 7.*time_unit='calendar_weeks'"):
+        func(log, calibration_end="2024-01-01", **old) if func is calibration_holdout_split else func(log, **old)
+
+
+def test_columns_passed_by_position_say_to_use_keywords():
+    log = pd.DataFrame({"customer_id": [1], "date": ["2024-01-01"]})
+    with pytest.raises(TypeError, match="pass the others by keyword: customer_col=..., date_col=..."):
+        summarize_transactions(log, "customer_id", "date")
+
+
+@pytest.mark.parametrize("time_unit", ["W", "D", "months", None])
+def test_unknown_time_unit(time_unit):
+    log = pd.DataFrame({"customer_id": [1], "date": ["2024-01-01"]})
+    with pytest.raises(ValueError, match="time_unit must be 'days', 'weeks' or 'calendar_weeks'"):
+        summarize_transactions(log, time_unit=time_unit)
 
 
 # --- bad input ----------------------------------------------------------------------------
@@ -169,43 +246,46 @@ def errors(func, *args, **kwargs) -> str:
     return str(info.value)
 
 
+C = dict(customer_col="customer")
+
+
 @pytest.mark.parametrize("func", [validate_transactions, summarize_transactions])
 def test_missing_column_named_with_alternatives(func, log):
-    msg = errors(func, log, "customer", "date", "Amount")
+    msg = errors(func, log, **C, amount_col="Amount")
     assert "'Amount' is missing" in msg and "did you mean 'amount'" in msg
 
 
 def test_not_a_dataframe_and_empty(log):
-    assert "must be a pandas DataFrame" in errors(validate_transactions, log.to_dict(), "customer", "date")
-    assert "empty" in errors(validate_transactions, log.iloc[:0], "customer", "date")
+    assert "must be a pandas DataFrame" in errors(validate_transactions, log.to_dict(), **C)
+    assert "empty" in errors(validate_transactions, log.iloc[:0], **C)
 
 
 def test_unparseable_date_names_column_row_and_fix(log):
     bad = log.assign(date=["2024-01-03", "2024-02-10", "15/01/2024x", "2024-03-01", "2024-03-20"])
-    msg = errors(summarize_transactions, bad, "customer", "date", "amount")
+    msg = errors(summarize_transactions, bad, **C, amount_col="amount")
     assert "column 'date'" in msg and "row 12" in msg and "15/01/2024x" in msg and "date_format" in msg
 
 
 def test_missing_date(log):
     bad = log.assign(date=[None, "2024-02-10", "2024-01-15", "2024-03-01", "2024-03-20"])
-    msg = errors(validate_transactions, bad, "customer", "date")
+    msg = errors(validate_transactions, bad, **C)
     assert "have no date" in msg and "row 10" in msg
 
 
 def test_numeric_dates_need_a_format(log):
     numeric = log.assign(date=[20240103, 20240210, 20240115, 20240301, 20240320])
-    assert "date_format" in errors(validate_transactions, numeric, "customer", "date")
-    out = validate_transactions(numeric, "customer", "date", date_format="%Y%m%d")
+    assert "date_format" in errors(validate_transactions, numeric, **C)
+    out = validate_transactions(numeric, **C, date_format="%Y%m%d")
     assert out["date"].iloc[0] == pd.Timestamp("2024-01-03")
 
 
 def test_missing_customer_id_fails_or_is_dropped_and_counted(log):
     bad = log.assign(customer=["c1", None, "c2", "c3", np.nan])
-    msg = errors(validate_transactions, bad, "customer", "date")
+    msg = errors(validate_transactions, bad, **C)
     assert "column 'customer'" in msg and "2 row(s)" in msg and "row 11" in msg and "drop_missing_ids=True" in msg
     with pytest.warns(DataWarning, match="dropped 2 row"):
-        out = validate_transactions(bad, "customer", "date", drop_missing_ids=True)
-    assert len(out) == 3 and out.attrs["validation"]["dropped_missing_ids"] == 2
+        out, report = validate_transactions(bad, **C, drop_missing_ids=True, return_report=True)
+    assert len(out) == 3 and report.dropped_missing_ids == 2 and not out.attrs
 
 
 @pytest.mark.parametrize("value, problem", [("12,50 $", "are not numbers"), (np.inf, "are infinite"),
@@ -214,51 +294,55 @@ def test_bad_amounts(log, value, problem):
     bad = log.copy()
     bad["amount"] = bad["amount"].astype(object)
     bad.loc[13, "amount"] = value
-    msg = errors(summarize_transactions, bad, "customer", "date", "amount")
+    msg = errors(summarize_transactions, bad, **C, amount_col="amount")
     assert "column 'amount'" in msg and problem in msg and "row 13" in msg
 
 
 def test_negative_amounts_fail_or_are_dropped_and_counted(log):
     bad = log.assign(amount=[25.0, -40.0, 12.5, 60.0, -8.0])
-    msg = errors(summarize_transactions, bad, "customer", "date", "amount")
+    msg = errors(summarize_transactions, bad, **C, amount_col="amount")
     assert "negative" in msg and "row 11" in msg and "drop_returns=True" in msg
-    with pytest.warns(DataWarning, match="dropped 2 row"):
-        out = validate_transactions(bad, "customer", "date", "amount", drop_returns=True)
-    assert out.attrs["validation"] == {"rows_in": 5, "dropped_returns": 2, "rows_out": 3}
+    with pytest.warns(DataWarning, match="dropped 2 row") as record:
+        out, report = validate_transactions(bad, **C, amount_col="amount", drop_returns=True, return_report=True)
+    assert report == ValidationReport(rows_in=5, rows_out=3, dropped_returns=2) and len(out) == 3
+    assert record[0].filename == __file__  # the warning points at the caller's line
 
 
 def test_dates_after_observation_end(log):
-    msg = errors(summarize_transactions, log, "customer", "date", observation_end="2024-03-10")
-    assert "after observation_end 2024-03-10" in msg and "row 14" in msg and "<= '2024-03-10'" in msg
+    msg = errors(summarize_transactions, log, **C, observation_end="2024-03-10")
+    assert "after observation_end 2024-03-10" in msg and "row 14" in msg and "< '2024-03-11'" in msg
 
 
 def test_duplicates_reported_dropped_or_raised(log):
     dup = pd.concat([log, log.iloc[[1]]])
     with pytest.warns(DataWarning, match=r"1 row\(s\) repeat an earlier row"):
-        kept = validate_transactions(dup, "customer", "date", "amount")
-    assert len(kept) == 6 and kept.attrs["validation"]["duplicates"] == 1
+        kept, report = validate_transactions(dup, **C, amount_col="amount", return_report=True)
+    assert len(kept) == 6 and report.duplicates == 1 and report.dropped_duplicates == 0
     with pytest.warns(DataWarning, match="dropped 1 row"):
-        assert len(validate_transactions(dup, "customer", "date", "amount", duplicates="drop")) == 5
-    assert "drop_duplicates" in errors(validate_transactions, dup, "customer", "date", "amount", duplicates="raise")
+        _, report = validate_transactions(dup, **C, amount_col="amount", duplicates="drop", return_report=True)
+    assert report.rows_out == 5 and report.dropped_duplicates == 1
+    assert "drop_duplicates" in errors(validate_transactions, dup, **C, amount_col="amount", duplicates="raise")
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        validate_transactions(dup, "customer", "date", "amount", duplicates="ignore")
-    assert "duplicates must be" in errors(validate_transactions, log, "customer", "date", duplicates="maybe")
+        validate_transactions(dup, **C, amount_col="amount", duplicates="ignore")
+    assert "duplicates must be" in errors(validate_transactions, log, **C, duplicates="maybe")
 
 
-def test_bad_frequency(log):
-    assert "freq_multiplier=7" in errors(summarize_transactions, log, "customer", "date", freq="M")
-    assert "positive" in errors(summarize_transactions, log, "customer", "date", freq_multiplier=0)
+def test_bad_bounds(log):
+    assert "observation_end must be a date" in errors(summarize_transactions, log, **C, observation_end="soon")
+    msg = errors(calibration_holdout_split, log, **C, calibration_end="2024-02-30")
+    assert "calibration_end must be a date" in msg
 
 
 @settings(max_examples=40, deadline=None)
 @given(st.lists(st.one_of(st.none(), st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=4)),
                 min_size=1, max_size=8))
 def test_validation_never_modifies_input_and_fails_clearly(amounts):
-    df = pd.DataFrame({"id": list(range(len(amounts))), "date": "2024-01-01", "amount": pd.Series(amounts, dtype=object)})
+    df = pd.DataFrame({"id": list(range(len(amounts))), "date": "2024-01-01",
+                       "amount": pd.Series(amounts, dtype=object)})
     before = df.copy(deep=True)
     try:
-        out = validate_transactions(df, "id", "date", "amount")
+        out = validate_transactions(df, customer_col="id", amount_col="amount")
     except (ValueError, TypeError) as err:
         assert re.search(r"column 'amount'|column 'date'", str(err)), str(err)
     else:

@@ -6,18 +6,21 @@ itself (the `normal` and `strict` fixtures). The masters themselves run under nb
 
 from __future__ import annotations
 
+import functools
 import subprocess
 import sys
 from pathlib import Path
 
 import nbformat
+import numpy as np
 import pandas as pd
 import pytest
 
 from relmkt_lib import exercises as ex
 
 ROOT = Path(__file__).resolve().parent.parent
-MASTERS = ex.find_masters(ROOT / "exercises")
+MASTERS = ex.find_masters(root=ROOT / "exercises")
+CHAPTERS = [m.parent.name for m in MASTERS]
 
 
 @pytest.fixture
@@ -163,6 +166,177 @@ def test_result_shows_nothing_more_in_a_notebook(normal, checker, capsys):
     assert repr(result) == "CheckResult(question='number', status='correct')"
 
 
+# --- declared questions: number() and choice() -------------------------------------------------
+
+
+@pytest.fixture
+def declared() -> ex.Checker:
+    c = ex.Checker("99-test")
+    c.number("share", 0.51141, kind="share", shown_decimals=3, hint="Take the mean.",
+             traps=[(12054, "That is the number of one-day customers."), (0.50522, lambda: "You counted rows.")])
+    c.number("count", lambda: 23570, kind="count", traps=[(69659, "That is the number of rows.")])
+    c.number("money", 92.10526, kind="money", shown_decimals=2)
+    c.number("pct", 4.156826, kind="percent", shown_decimals=2)
+    c.number("points", 2.87, kind="points", shown_decimals=1)
+    c.number("change", 0.18708, kind="change", shown_decimals=3)
+    c.number("diff", 0.1556, kind="share_difference", shown_decimals=3, traps=[(-0.1556, "The sign is reversed.")])
+    c.number("survivors", 170.03, kind="count", shown_decimals=1, traps=[(0.17003, "That is a share: x 1,000.")])
+    c.choice("pick", "b", choices="abc", hint="Think long term.", why_not={"a": "That is the one-off view."})
+    return c
+
+
+def _line(checker, name, answer, capsys) -> str:
+    checker(name, answer)
+    return capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("name", "answer"),
+    [("share", 0.511), ("share", 0.51141), ("share", 0.5114128), ("share", 0.5118), ("share", 0.5110),
+     ("count", 23570), ("count", 23570.0), ("money", 92.11), ("money", 92.105), ("pct", 4.16),
+     ("points", 2.9), ("change", 0.187), ("diff", 0.156), ("survivors", 170.0)],
+)
+def test_the_value_the_notebook_shows_passes(normal, declared, capsys, name, answer):
+    assert _line(declared, name, answer, capsys) == f"✅ {name}: correct.\n"
+
+
+@pytest.mark.parametrize(("name", "answer"), [("share", 0.5120), ("share", 0.5108), ("money", 92.12),
+                                              ("count", 23571), ("pct", 4.15), ("survivors", 170.1)])
+def test_more_than_half_a_shown_unit_away_fails(normal, declared, name, answer):
+    assert not declared.check(name, answer).passed
+
+
+def test_expected_gives_the_value_and_the_shown_decimals(declared):
+    assert declared.expected("share") == (0.51141, 3)
+    assert declared.expected("count") == (23570, 0)  # a callable is run when asked
+    assert declared.number_questions == ("share", "count", "money", "pct", "points", "change", "diff", "survivors")
+    assert "pick" in declared.questions and "pick" not in declared.number_questions
+    with pytest.raises(ValueError, match="'pick' is not a numeric question of 99-test"):
+        declared.expected("pick")
+
+
+@pytest.mark.parametrize(
+    ("name", "answer", "says"),
+    [
+        ("share", 51.1, "That looks like a percentage: give the share between 0 and 1 (divide by 100)."),
+        ("share", 51.14, "That looks like a percentage"),
+        ("share", 12054, "That is the number of one-day customers."),  # a trap comes before the kind's hint
+        ("share", 4321, "That looks like a count: divide it by the size of its group to get a share."),
+        ("share", 7.5, "A share lies between 0 and 1"),
+        ("share", 0.51, "Almost: round less, keep 3 decimals."),
+        ("share", 0.5, "Almost: round less, keep 3 decimals."),
+        ("pct", 0.0416, "That looks like a share: give it in percent (for example 2.5 for 2.5 %)"),
+        ("points", 0.0287, "give it in percentage points"),
+        ("change", 18.7, "give the change as a share (0.05 for +5 %)"),
+        ("diff", 15.56, "That looks like percentage points"),
+        ("count", 0.42, "That looks like a share; the question asks for a number"),
+        ("money", 92.1, "Almost: round less, keep 2 decimals."),
+        ("points", 3, "Almost: round less, keep 1 decimal."),
+    ],
+)
+def test_slips_of_scale_and_rounding_get_their_own_hint(normal, declared, capsys, name, answer, says):
+    out = _line(declared, name, answer, capsys)
+    assert out.startswith(f"❌ {name}: not yet.") and says in out, out
+
+
+@pytest.mark.parametrize(
+    ("name", "answer", "says"),
+    [("share", 0.505, "You counted rows."), ("count", 69659, "That is the number of rows."),
+     ("diff", -0.156, "The sign is reversed."), ("survivors", 0.17, "That is a share: x 1,000.")],
+)
+def test_traps_get_their_message_and_the_hint(normal, declared, capsys, name, answer, says):
+    out = _line(declared, name, answer, capsys)
+    assert out.startswith(f"❌ {name}: not yet. {says}"), out
+    if name == "share":
+        assert out.endswith("Hint: Take the mean.\n")
+
+
+def test_a_trap_equal_to_the_answer_never_hides_it(normal, capsys):
+    c = ex.Checker("99-test")
+    c.number("q", 500, shown_decimals=0, traps=[(500, "That has the largest margin, not the largest net.")])
+    assert _line(c, "q", 500, capsys) == "✅ q: correct.\n"
+
+
+@pytest.mark.parametrize(
+    ("name", "answer", "says"),
+    [("share", "0.511", "Expected a single number, got a text (str). Remove the quotes."),
+     ("share", pd.Series([0.511]), "It holds one value: take it out with .item()."),
+     ("share", pd.DataFrame({"x": [1, 2]}), "got a DataFrame"), ("share", None, "got None"),
+     ("count", True, "got True/False"), ("money", float("nan"), "NaN"), ("money", [92.11], "got a list"),
+     ("money", float("inf"), ""), ("share", np.array(0.511), "take it out with .item()"),
+     ("pick", 2, "Expected a text answer in quotes, like 'a', got a number."),
+     ("pick", "z", "Choose one of 'a', 'b', 'c'.")],
+)
+def test_wrong_types_never_crash_a_declared_check(normal, declared, capsys, name, answer, says):
+    out = _line(declared, name, answer, capsys)
+    assert out.startswith(f"❌ {name}: not yet.") and says in out and out.count("\n") == 1, out
+
+
+def test_choice_gives_the_reason_an_option_is_wrong(normal, declared, capsys):
+    assert _line(declared, "pick", " (B) ", capsys) == "✅ pick: correct.\n"
+    wrong = "❌ pick: not yet. That is the one-off view. Hint: Think long term.\n"
+    assert _line(declared, "pick", "A", capsys) == wrong
+    assert _line(declared, "pick", "c", capsys) == "❌ pick: not yet. Hint: Think long term.\n"
+
+
+def test_choice_can_be_computed_from_the_data(normal, capsys):
+    c = ex.Checker("99-test")
+    c.choice("plan", lambda: "premium", choices=lambda: ["basic", "plus", "premium"])
+    assert c("plan", "Premium").passed
+    assert "Choose one of 'basic', 'plus', 'premium'." in _line(c, "plan", "gold", capsys)
+
+
+def test_placeholder_and_strict_mode_for_declared_questions(strict, declared, capsys):
+    with pytest.raises(ex.ExerciseCheckError, match="not answered yet"):
+        declared("share", ...)
+    with pytest.raises(ex.ExerciseCheckError, match=r"\[99-test\] ❌ share: not yet\. That looks like a percentage"):
+        declared("share", 51.1)
+    with pytest.raises(ex.ExerciseCheckError, match="That is the one-off view"):
+        declared("pick", "a")
+    assert declared("share", 0.511).passed and declared("pick", "b").passed
+
+
+def test_facts_are_computed_once_and_only_when_a_check_needs_them(normal, capsys):
+    calls = []
+
+    @ex.facts
+    def table():
+        calls.append(1)
+        return {"n": 23570, "rows": 69659}
+
+    c = ex.Checker("99-test")
+    c.number("q", table["n"], kind="count", traps=[(table["rows"], "Rows, not customers.")])
+    assert calls == [] and repr(table["n"]) == "<fact 'n' of table>"
+    c("q", ...)
+    assert calls == []  # the placeholder needs no data
+    c("q", 69659)
+    c("q", 23570)
+    assert calls == [1] and c.expected("q") == (23570, 0)
+
+
+def test_an_expected_value_that_fails_is_not_blamed_on_the_answer(normal):
+    c = ex.Checker("99-test")
+    c.number("q", lambda: 1 / 0, shown_decimals=1)
+    with pytest.raises(RuntimeError, match="the check of q could not compute its expected answer") as info:
+        c("q", 1.0)
+    assert isinstance(info.value.__cause__, ZeroDivisionError)
+
+
+@pytest.mark.parametrize(
+    ("declare", "message"),
+    [
+        (lambda c: c.number("q", 1.0, kind="fraction", shown_decimals=2), "kind must be one of"),
+        (lambda c: c.number("q", 1.0), "give shown_decimals"),
+        (lambda c: c.number("q", 1.0, shown_decimals=-1), "shown_decimals must be an integer >= 0"),
+        (lambda c: c.choice("q", "e", choices="abcd"), r"options \['e'\] are not among the choices"),
+        (lambda c: c.choice("q", "a", choices="abc", why_not={"d": "?"}), r"options \['d'\]"),
+    ],
+)
+def test_declaration_mistakes_fail_loudly(declare, message):
+    with pytest.raises(ValueError, match=message):
+        declare(ex.Checker("99-test"))
+
+
 # --- student copies ----------------------------------------------------------------------------
 
 
@@ -254,13 +428,13 @@ def test_marker_mistakes_are_errors(tmp_path, source, tags, message):
 def test_build_and_check_commands(tmp_path, capsys):
     master = _synthetic_master(tmp_path / "99-test" / "99-test.ipynb")
     _synthetic_master(tmp_path / "99-test" / "student" / "not-a-master.ipynb")
-    assert ex.find_masters(tmp_path) == [master]
+    assert ex.find_masters(root=tmp_path) == [master]
     assert ex.main(["check", "--root", str(tmp_path)]) == 1
     assert "stale: " in capsys.readouterr().err
     assert ex.main(["build", "--root", str(tmp_path)]) == 0
     assert ex.main(["check", "--root", str(tmp_path)]) == 0
     ex.student_path(master).write_text("{}\n")  # a hand edit makes it stale
-    assert ex.stale_student_copies(tmp_path) == [ex.student_path(master)]
+    assert ex.stale_student_copies(root=tmp_path) == [ex.student_path(master)]
     assert ex.main(["check", "--root", str(tmp_path / "empty")]) == 1
 
 
@@ -306,6 +480,43 @@ def test_load_checks_needs_a_checker(tmp_path):
 
 def test_there_are_exercises():
     assert [m.parent.name for m in MASTERS][:1] == ["00-welcome"]
+
+
+@functools.cache
+def _chapter_checker(chapter: str) -> ex.Checker:
+    """A chapter's checker, loaded once for the tests below (its facts are then computed once)."""
+    checker = ex.load_checks(chapter, root=ROOT / "exercises")
+    checker.strict = False
+    return checker
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_every_numeric_answer_passes_as_the_notebook_shows_it(chapter, capsys):
+    """The displayed rounding of every numeric answer passes; a share given x100 gets the percent hint."""
+    checker = _chapter_checker(chapter)
+    assert checker.number_questions, f"{chapter}: no numeric question"
+    for name in checker.number_questions:
+        value, decimals = checker.expected(name)
+        shown = round(float(value), decimals)
+        assert checker(name, shown).passed, f"{chapter} {name}: the shown value {shown} does not pass"
+        if checker._numbers[name].kind == "share":
+            assert not checker(name, 100 * shown).passed
+            assert "That looks like a percentage" in capsys.readouterr().out.splitlines()[-1]
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_every_trap_is_caught_with_its_own_message(chapter, capsys):
+    """A known wrong answer, rounded as shown, gets its message (unless the data make it the right answer)."""
+    checker = _chapter_checker(chapter)
+    for name in checker.number_questions:
+        value, decimals = checker.expected(name)
+        for trap, message in checker._numbers[name].traps:
+            trap = round(float(trap() if callable(trap) else trap), decimals)
+            if round(float(value), decimals) == trap:
+                continue  # e.g. the threshold with the largest margin also has the largest net
+            message = message() if callable(message) else message
+            checker(name, trap)
+            assert f"not yet. {message}" in capsys.readouterr().out, f"{chapter} {name}: trap {trap}"
 
 
 @pytest.mark.parametrize("master", MASTERS, ids=lambda p: p.parent.name)

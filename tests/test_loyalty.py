@@ -6,8 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from relmkt_lib.loyalty import (Behaviour, LoyaltyProgram, ProgramResult, Tier, simulate_program,
-                                stamp_card_experiment)
+from relmkt_lib.loyalty import Behaviour, LoyaltyProgram, ProgramResult, Tier, simulate_program, stamp_card_experiment
 
 OFF = Behaviour.no_effect()
 
@@ -41,8 +40,8 @@ def test_program_rejects_impossible_designs(kwargs, match):
 
 
 def test_tier_and_behaviour_validation():
-    with pytest.raises(ValueError, match="discount"):
-        Tier("gold", 100, discount=1.5)
+    with pytest.raises(ValueError, match="price_discount"):
+        Tier("gold", 100, price_discount=1.5)
     with pytest.raises(ValueError, match="earn_multiplier"):
         Tier("gold", 100, earn_multiplier=0)
     with pytest.raises(ValueError, match="min_spend"):
@@ -79,9 +78,9 @@ def test_simulate_rejects_bad_inputs():
     with pytest.raises(ValueError, match="unique"):
         simulate_program(bad.assign(base_rate=0.2, customer_id=[1, 1]), prog)
     with pytest.raises(ValueError, match="stamps_given"):
-        stamp_card_experiment(8, 8)
+        stamp_card_experiment(stamps_needed=8, stamps_given=8)
     with pytest.raises(ValueError, match="stamps_needed"):
-        stamp_card_experiment(0)
+        stamp_card_experiment(stamps_needed=0)
 
 
 # ---------------------------------------------------------------- structure and bookkeeping
@@ -166,7 +165,10 @@ def test_no_selection_no_naive_gap():
 
 
 # ---------------------------------------------------------------- each mechanism moves things the right way
-def lift(behaviour: Behaviour, program: LoyaltyProgram = LoyaltyProgram(reward_threshold=150), weeks=26) -> float:
+LIFT_PROGRAM = LoyaltyProgram(reward_threshold=150)
+
+
+def lift(behaviour: Behaviour, program: LoyaltyProgram = LIFT_PROGRAM, weeks=26) -> float:
     res = simulate_program(60_000, program, weeks=weeks, behaviour=behaviour, rng=5)
     return res.summary["incremental_revenue"] / res.summary["program_arm"]
 
@@ -218,7 +220,7 @@ def test_expiry_raises_breakage_and_lowers_liability():
 
 
 def test_tiers_earn_more_and_cost_discounts():
-    tiers = (Tier("silver", 100, earn_multiplier=1.5, discount=0.02), Tier("gold", 400, 2.0, 0.05))
+    tiers = (Tier("silver", 100, earn_multiplier=1.5, price_discount=0.02), Tier("gold", 400, 2.0, 0.05))
     a = simulate_program(20_000, LoyaltyProgram(), weeks=30, rng=3, behaviour=OFF)
     b = simulate_program(20_000, LoyaltyProgram(tiers=tiers), weeks=30, rng=3, behaviour=OFF)
     assert b.summary["points_issued"] > 1.2 * a.summary["points_issued"]
@@ -237,21 +239,22 @@ def test_targeting_invites_only_the_target():
 
 # ---------------------------------------------------------------- calibration (published effect sizes, cited per test)
 def test_goal_gradient_matches_kivetz_urminsky_zheng_2006():
-    r = stamp_card_experiment(10, 0, n_customers=300_000, rng=1)
+    r = stamp_card_experiment(stamps_needed=10, stamps_given=0, n_customers=300_000, rng=1)
     s = r.summary
     assert 0.75 <= s["last_vs_first"] <= 0.85  # KUZ: last interval about 20 % shorter
     assert 0.80 <= s["completion_time_ratio"] <= 0.92  # KUZ: 24.6 / 29.4 = 0.84
     assert (np.diff(r.by_stamp["mean_days"]) < 0.05).all()  # intervals shrink stamp after stamp
-    flat = stamp_card_experiment(10, 0, n_customers=300_000, rng=1, behaviour=OFF).summary
+    flat = stamp_card_experiment(stamps_needed=10, stamps_given=0, n_customers=300_000, rng=1, behaviour=OFF).summary
     assert 0.95 <= flat["last_vs_first"] <= 1.05
 
 
 def test_endowed_progress_matches_nunes_dreze_2006():
-    eight = stamp_card_experiment(8, 0, n_customers=100_000, rng=2).summary["completion_rate"]
-    ten_two = stamp_card_experiment(10, 2, n_customers=100_000, rng=2).summary["completion_rate"]
+    card = dict(n_customers=100_000, rng=2)
+    eight = stamp_card_experiment(stamps_needed=8, stamps_given=0, **card).summary["completion_rate"]
+    ten_two = stamp_card_experiment(stamps_needed=10, stamps_given=2, **card).summary["completion_rate"]
     assert 0.15 <= eight <= 0.25  # published 19 %
     assert 0.28 <= ten_two <= 0.40  # published 34 %
     # without the endowment effect the head start alone adds little
     b = Behaviour(endowment_effect=0.0)
-    plain = stamp_card_experiment(10, 2, n_customers=100_000, rng=2, behaviour=b).summary["completion_rate"]
+    plain = stamp_card_experiment(stamps_needed=10, stamps_given=2, behaviour=b, **card).summary["completion_rate"]
     assert plain < eight + 0.05

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from relmkt_lib import datasets, metrics
+from relmkt_lib import clv, datasets, metrics
 from relmkt_lib.metrics import (
     average_lifetime,
     average_order_value,
@@ -58,8 +58,9 @@ def test_relationship_measures_by_hand():
     assert purchase_frequency(150, 60) == pytest.approx(2.5)
     assert value_per_customer(6_000.0, 60) == pytest.approx(100.0)
     assert value_per_customer(6_000.0, 60, margin_rate=0.3) == pytest.approx(30.0)
-    assert customer_equity(1_000, 266.67) == pytest.approx(266_670.0)
-    assert customer_equity(10, -5.0) == pytest.approx(-50.0)  # a value can be negative
+    # customer equity: the value of the base (clv.customer_equity), the sum over customers
+    equity = customer_equity(1_000, margin=100, retention=0.8, discount_rate=0.1)
+    assert equity["equity"] == pytest.approx(1_000 * 0.8 * 100 * 1.1 / 0.3)
 
 
 @pytest.mark.parametrize("churn", [0.05, 0.2, 0.5, 1.0])
@@ -75,6 +76,16 @@ def test_lifetime_value_is_the_discounted_sum_with_margins_at_period_ends(m, r, 
     series = np.sum(m * (r / (1 + d)) ** t)
     assert lifetime_value(m, r, d) == pytest.approx(series, rel=1e-9)
     assert lifetime_value(100, 0.8, 0.1) == pytest.approx(266.6666667)
+
+
+def test_each_formula_lives_once_in_clv():
+    """metrics calls or re-exports the CLV formulas of clv; it does not compute them again."""
+    assert metrics.customer_equity is clv.customer_equity
+    assert lifetime_value(60, 0.5, 0.12) == clv.simple_clv(60, 0.5, 0.12)  # timing "end", no horizon
+    # the relationship scorecard's projected value is simple_clv with timing "start"
+    assert 35.0 * 1.1 / 0.6 == pytest.approx(clv.simple_clv(35.0, 0.5, 0.1, timing="start"))
+    with pytest.raises(TypeError):
+        lifetime_value(100, 0.8, discount=0.1)  # the glossary's word is discount_rate
 
 
 # ---------------------------------------------------------------- incremental lift
@@ -146,11 +157,12 @@ def test_newcombe_interval_covers_the_true_lift_about_95_percent_of_the_time():
     (lambda: campaign_roi(100.0, 10.0, 1.4), "margin_rate must be a probability"),
     (lambda: average_lifetime(0.0), r"churn must be a probability in \(0, 1\]"),
     (lambda: average_lifetime(1.2), "churn must be a probability"),
-    (lambda: lifetime_value(100, 1.0, 0.1), r"retention must be a probability in \[0, 1\)"),
-    (lambda: lifetime_value(100, 0.8, -0.1), "discount must be a finite number >= 0"),
+    (lambda: lifetime_value(100, 1.0, 0.0), "infinite when retention"),
+    (lambda: lifetime_value(100, 1.2, 0.1), "retention must be finite and >= 0 and <= 1"),
+    (lambda: lifetime_value(100, 0.8, -1.0), "discount_rate must be finite and > -1"),
     (lambda: retention_rate(5, 0), "at_start is 0"),
     (lambda: value_per_customer(100, 10, margin_rate=-0.1), "margin_rate must be a probability"),
-    (lambda: customer_equity(10, float("inf")), "value must be a finite number"),
+    (lambda: customer_equity(10, margin=float("inf"), retention=0.5, discount_rate=0.1), "margin must be finite"),
     (lambda: incremental_lift(5, 10, 5, 10, confidence=1.0), r"confidence must be a probability in \(0, 1\)"),
     (lambda: incremental_lift(5, 10, 5, 0), "n_control is 0"),
     (lambda: incremental_lift(5, 10, 5, 10, method="exact"), "method must be 'newcombe' or 'wald'"),
@@ -163,8 +175,8 @@ def test_bad_scalar_input_is_explained(call, match):
 def test_text_instead_of_a_number_is_a_type_error():
     with pytest.raises(TypeError, match="contacts must be a number"):
         response_rate(5, "ten")
-    with pytest.raises(TypeError, match="value must be a number"):
-        customer_equity(10, "a lot")
+    with pytest.raises(TypeError, match="margin must be a number"):
+        customer_equity(10, margin="a lot", retention=0.5, discount_rate=0.1)
 
 
 # ---------------------------------------------------------------- from the tables: a toy case
@@ -207,6 +219,24 @@ def test_contact_outcomes_counts_days_from_the_contact(toy):
     assert "retained" not in contact_outcomes(contacts, tx, campaigns, observation_end="2025-12-31")
 
 
+def test_observation_end_is_the_last_observed_day_inclusive(toy):
+    contacts, tx, campaigns = toy
+    # campaign 1: contacts on 2024-01-01, a 21-day window = days 0 to 20, the last one 2024-01-21
+    extra = pd.DataFrame({"customer_id": [11], "date": [pd.Timestamp("2024-01-21 15:00")], "amount": [5.0]})
+    late = pd.concat([tx, extra], ignore_index=True)
+    for end in ("2024-01-21", "2024-01-21 08:00"):  # a purchase at 15:00 on that day is inside
+        out = contact_outcomes(contacts, late, campaigns, campaign_ids=[1], observation_end=end)
+        assert out.set_index("customer_id").loc[11, "window_revenue"] == 5.0
+    _raises("goes beyond the last date of the data, 2024-01-20", contact_outcomes, contacts, late, campaigns,
+            campaign_ids=[1], observation_end="2024-01-20")
+    # days are calendar days: a purchase at 09:00 on day 21 is outside the window, whatever the contact's hour
+    timed = contacts.assign(contact_date=contacts["contact_date"] + pd.Timedelta(hours=10))
+    extra = pd.DataFrame({"customer_id": [11], "date": [pd.Timestamp("2024-01-22 09:00")], "amount": [5.0]})
+    out = contact_outcomes(timed, pd.concat([tx, extra], ignore_index=True), campaigns, campaign_ids=[1],
+                           observation_end="2025-12-31")
+    assert not out.set_index("customer_id").loc[11, "responded"]
+
+
 def test_campaign_scorecard_by_hand(toy):
     contacts, tx, campaigns = toy
     card = campaign_scorecard(contacts, tx, campaigns, margin_rate=0.5, observation_end="2025-12-31")
@@ -228,7 +258,7 @@ def test_campaign_scorecard_by_hand(toy):
 def test_relationship_scorecard_by_hand(toy):
     contacts, tx, campaigns = toy
     card = relationship_scorecard(contacts, tx, campaigns, campaign_ids=[1], margin_rate=0.5,
-                                  discount_rate=0.1, observation_end="2025-12-31").iloc[0]
+                                  annual_discount_rate=0.1, observation_end="2025-12-31").iloc[0]
     assert (card["treatment"], card["control"]) == (2, 2)
     assert card["retention_treatment"] == 0.5 and card["retention_control"] == 0.5
     assert card["purchases_treatment"] == 2.0 and card["purchases_control"] == 1.5
@@ -247,7 +277,7 @@ def test_half_year_horizon_uses_the_discount_rate_of_half_a_year(toy):
     contacts, tx, campaigns = toy
     card = relationship_scorecard(contacts, tx, campaigns, campaign_ids=[1], horizon_days=182,
                                   margin_rate=1.0,
-                                  discount_rate=0.21, observation_end="2025-12-31").iloc[0]
+                                  annual_discount_rate=0.21, observation_end="2025-12-31").iloc[0]
     d = 1.21 ** (182 / 365) - 1
     m, r = card["revenue_treatment"], card["retention_treatment"]
     assert card["projected_value_treatment"] == pytest.approx(m * (1 + d) / (1 + d - r))
@@ -304,13 +334,13 @@ def test_bad_tables_are_explained(toy):
     end = {"observation_end": "2025-12-31"}
     _raises("column 'group' is missing from contacts", campaign_scorecard, contacts.drop(columns="group"), tx,
             campaigns)
-    _raises("contacts column 'group'.*'treated'", campaign_scorecard,
+    _raises("column 'group' of contacts.*'treated'", campaign_scorecard,
             contacts.assign(group=contacts["group"].replace("treatment", "treated")), tx, campaigns)
     _raises("repeat a .campaign_id, customer_id. pair.*drop_duplicates", campaign_scorecard,
             pd.concat([contacts, contacts.iloc[[0]]]), tx, campaigns)
     _raises("contacts column 'contact_date' must hold dates", campaign_scorecard,
             contacts.assign(contact_date=contacts["contact_date"].astype(str)), tx, campaigns)
-    _raises("transactions column 'amount': 1 row.*negative", campaign_scorecard, contacts,
+    _raises("column 'amount' of transactions: 1 row.*negative", campaign_scorecard, contacts,
             tx.assign(amount=tx["amount"].where(tx.index != 2, -5.0)), campaigns)
     _raises(r"campaign 9 has no row in contacts; the campaigns with contacts are \[1, 2\]",
             campaign_scorecard, contacts, tx, campaigns, campaign_ids=[9])
@@ -320,12 +350,12 @@ def test_bad_tables_are_explained(toy):
             cost_per_contact={1: -0.5}, **end)
     _raises("not among the campaigns scored", campaign_scorecard, contacts, tx, campaigns, campaign_ids=[1],
             fixed_cost={2: 10.0}, **end)
-    _raises("campaigns column 'fixed_cost'.*negative", campaign_scorecard, contacts, tx,
+    _raises("column 'fixed_cost' of campaigns.*negative", campaign_scorecard, contacts, tx,
             campaigns.assign(fixed_cost=[-1.0, 0.0]), **end)
     _raises("margin_rate must be a probability", campaign_scorecard, contacts, tx, campaigns, margin_rate=40,
             **end)
-    _raises("discount_rate must be a finite number >= 0", relationship_scorecard, contacts, tx, campaigns,
-            campaign_ids=[1], discount_rate=-0.1, **end)
+    _raises("annual_discount_rate must be a finite number >= 0", relationship_scorecard, contacts, tx, campaigns,
+            campaign_ids=[1], annual_discount_rate=-0.1, **end)
     with pytest.raises(TypeError, match="must be a mapping"):
         campaign_scorecard(contacts, tx, campaigns, cost_per_contact=1.0, **end)
     with pytest.raises(TypeError, match="contacts must be a pandas DataFrame"):
@@ -408,10 +438,13 @@ def test_plots_draw_and_label(cards, toy):
 
     from relmkt_lib import plotting
 
-    axes = plotting.plot_scorecards(*cards)
-    assert axes.shape == (3, 2) and "RELATIONSHIP LENS" in axes[0, 1].get_title(loc="left")
-    axes = plotting.plot_scorecards(*cards, measures=(["cost_per_response"], ["retention", "equity_added"]))
-    assert not axes[1, 0].get_visible()
+    fig = plotting.plot_scorecards(*cards)  # the figure-level plot: a grid of panels
+    assert isinstance(fig, matplotlib.figure.Figure) and len(fig.axes) == 6
+    assert "RELATIONSHIP LENS" in fig.axes[1].get_title(loc="left")
+    fig = plotting.plot_scorecards(*cards, measures=(["cost_per_response"], ["retention", "equity_added"]))
+    assert len(fig.axes) == 4 and not fig.axes[2].get_visible()  # row 2, transactional: nothing to show
+    mine = plt.figure()
+    assert plotting.plot_scorecards(*cards, fig=mine) is mine and len(mine.axes) == 6
     fig, ax = plt.subplots()
     lifts = pd.DataFrame({"a": incremental_lift(30, 100, 20, 100), "b": incremental_lift(5, 100, 20, 100)}).T
     assert plotting.plot_lift(lifts, ax=ax) is ax
@@ -429,6 +462,11 @@ def test_plots_reject_bad_input(cards):
     _raises("same campaigns", plotting.plot_scorecards, transactional, relationship.assign(campaign_id=7))
     _raises("measure 'ltv' is not one of", plotting.plot_scorecards, transactional, relationship,
             measures=(["ltv"], ["retention"]))
+    import matplotlib.pyplot as plt
+
+    used, _ = plt.subplots()
+    _raises("fig must be an empty Figure", plotting.plot_scorecards, transactional, relationship, fig=used)
+    plt.close("all")
     lifts = pd.DataFrame({"a": incremental_lift(3, 10, 2, 10),
                           "b": incremental_lift(3, 10, 2, 10, confidence=0.9)}).T
     _raises("mix confidence levels", plotting.plot_lift, lifts)
@@ -441,5 +479,5 @@ def test_plots_reject_bad_input(cards):
 def test_a_campaign_listed_twice_is_refused(toy):
     contacts, tx, campaigns = toy
     twice = pd.concat([campaigns, campaigns.iloc[[0]]], ignore_index=True)
-    _raises(r"campaigns column 'campaign_id': 1 row\(s\) repeat a campaign id.*one row per campaign",
+    _raises(r"column 'campaign_id' of campaigns: 1 row\(s\) repeat a campaign id.*one row per campaign",
             campaign_scorecard, contacts, tx, twice, observation_end="2025-12-31")

@@ -3,16 +3,13 @@ the Pfeifer & Carraway (2000) example, and bad input."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
+from golden import golden_path
 
 from relmkt_lib import migration as mg
 from relmkt_lib import plotting
-
-from golden import golden_path
 
 PC_CSV = golden_path("pfeifer_carraway_2000_migration_example.csv")
 
@@ -32,7 +29,7 @@ def log() -> pd.DataFrame:
 
 
 def test_assign_states_by_hand(log):
-    s = mg.assign_states(log, "id", "date", "amount", rules=RULES)
+    s = mg.assign_states(log, customer_col="id", amount_col="amount", rules=RULES)
     wide = s.pivot(index="id", columns="period", values="state").astype(str)
     # 1: Q1 first; Q2 4 buys (window 5, tenure 1) -> ambassador; Q3 window=4 -> ambassador;
     #    Q4 window=1 (Q3 0, Q4 1) -> occasional
@@ -47,18 +44,22 @@ def test_assign_states_by_hand(log):
 
 def test_prospects_from_customer_table(log):
     customers = pd.DataFrame({"id": [1, 2, 3, 4], "signup": ["2023-11-01", None, None, "2024-03-01"]})
-    s = mg.assign_states(log, "id", "date", rules=RULES, customers=customers, prospect_col="signup")
+    s = mg.assign_states(log, customer_col="id", rules=RULES, customers=customers, prospect_col="signup")
     wide = s.pivot(index="id", columns="period", values="state")
     assert wide.loc[1, "2023Q4"] == "prospect" and wide.loc[1, "2024Q1"] == "first-time"
     assert wide.loc[4].dropna().astype(str).tolist() == ["prospect"] * 4  # never bought
     assert pd.isna(wide.loc[2, "2023Q4"])  # no prospect date: enters at the first purchase
+    bad = customers.assign(signup=["2023-11-01", None, "soon", "2024-03-01"])
+    with pytest.raises(ValueError, match=r"column 'signup' of customers: 1 row\(s\) cannot be read .* 'soon'"):
+        mg.assign_states(log, customer_col="id", customers=bad, prospect_col="signup")
 
 
 def test_half_years_and_caller_untouched(log):
     before = log.copy()
-    s = mg.assign_states(log, "id", "date", freq="6M", rules=RULES)
+    s = mg.assign_states(log, customer_col="id", freq="6M", rules=RULES)
     pd.testing.assert_frame_equal(log, before)
     assert sorted(s["period"].unique()) == ["2024H1", "2024H2"]
+    assert not s.attrs  # nothing stashed in attrs
 
 
 def test_transition_counts_by_hand():
@@ -70,6 +71,7 @@ def test_transition_counts_by_hand():
     assert c.loc["occasional", "occasional"] == 1 and c.to_numpy().sum() == 3
     P = mg.transition_matrix(s, empty="absorbing")
     np.testing.assert_allclose(P.sum(axis=1), 1.0)
+    assert not P.attrs  # the counts are transition_counts(s), not stashed in attrs
     assert P.loc["first-time", "lapsed"] == 0.5
     assert P.loc["regular", "regular"] == 1.0  # no observed move: absorbing on request
     with pytest.raises(ValueError, match="state 'regular' has no observed transition"):
@@ -94,16 +96,34 @@ def chain():
 
 
 def test_markov_clv_finite_vs_loop(chain):
+    """horizon=T counts T rewards: periods 0..T-1 ("start") or 1..T ("end")."""
     P, R = chain
     d, T = 0.05, 7
-    brute = np.zeros(3)
+    brute = np.zeros((3, T + 1))  # brute[s, t]: discounted expected reward of period t from state s
     for start in range(3):
         dist = np.eye(3)[start]
         for t in range(T + 1):
-            brute[start] += dist @ R / (1 + d) ** t
+            brute[start, t] = dist @ R / (1 + d) ** t
             dist = dist @ P
-    np.testing.assert_allclose(mg.markov_clv(P, R, d, horizon=T), brute)
-    np.testing.assert_allclose(mg.markov_clv(P, R, d, horizon=0), R)
+    np.testing.assert_allclose(mg.markov_clv(P, R, d, horizon=T), brute[:, :T].sum(axis=1))
+    np.testing.assert_allclose(mg.markov_clv(P, R, d, horizon=T, timing="end"), brute[:, 1:].sum(axis=1))
+    np.testing.assert_allclose(mg.markov_clv(P, R, d, horizon=1), R)  # one reward: the current one
+    np.testing.assert_allclose(mg.markov_clv(P, R, d, horizon=0), 0.0)
+    np.testing.assert_allclose(mg.markov_clv(P, R, d, timing="end"),
+                               P @ mg.markov_clv(P, R, d).to_numpy() / (1 + d))
+
+
+@pytest.mark.parametrize("timing", ["start", "end"])
+@pytest.mark.parametrize("horizon", [0, 1, 5, None])
+def test_markov_clv_counts_like_simple_clv(timing, horizon):
+    """A two-state chain (alive with retention r, or lost) is the simple constant-retention CLV."""
+    from relmkt_lib.clv import simple_clv
+
+    m, r, d = 40.0, 0.8, 0.1
+    P = np.array([[r, 1 - r], [0.0, 1.0]])
+    v = mg.markov_clv(P, [m, 0.0], d, horizon=horizon, timing=timing)
+    assert v.iloc[0] == pytest.approx(simple_clv(m, r, d, horizon=horizon, timing=timing))
+    assert v.iloc[1] == 0.0
 
 
 def test_markov_clv_infinite_vs_long_finite(chain):
@@ -130,7 +150,7 @@ def test_pfeifer_carraway_golden():
     R2[3] = 0.0
     v2 = mg.markov_clv(P2, R2, d)
     np.testing.assert_allclose(v2, ref["V_if_stop_mailing_state4_COMPUTED"], atol=0.01)
-    np.testing.assert_allclose(mg.markov_clv(*mg.pfeifer_carraway_example(False), d), v2)
+    np.testing.assert_allclose(mg.markov_clv(*mg.pfeifer_carraway_example(mail_state4=False), d), v2)
     assert (v2[:4] > v[:4]).all()  # dropping state 4 raises every state's value
 
 
@@ -139,7 +159,7 @@ def test_pfeifer_carraway_by_simulation():
     d, T = 0.2, 60
     disc = (1 + d) ** -np.arange(T + 1)
     for start in (1, 2):
-        paths = mg.simulate_paths(P, start, T, 40_000, rng=42)
+        paths = mg.simulate_paths(P, start, T, 40_000, rng=42)  # T + 1 periods: 0..T
         sim = (R.to_numpy()[paths] * disc).sum(axis=1)
         se = sim.std() / np.sqrt(len(sim))
         assert abs(sim.mean() - mg.markov_clv(P, R, d).loc[start]) < 4 * se
@@ -159,7 +179,7 @@ def test_projection_and_steady_state(chain):
 
 def test_state_rewards():
     s = pd.DataFrame({"state": ["regular", "regular", "lapsed", "first-time"], "revenue": [100.0, 300.0, 0.0, 50.0]})
-    r = mg.state_rewards(s, 0.5, {"regular": 3.0})
+    r = mg.state_rewards(s, 0.5, contact_cost={"regular": 3.0})
     assert r.to_dict() == {"first-time": 25.0, "regular": 97.0, "lapsed": 0.0}
     with pytest.raises(ValueError, match="margin_rate"):
         mg.state_rewards(s, 1.5)
@@ -180,14 +200,20 @@ def test_markov_clv_bad_other_input(chain):
     P, R = chain
     with pytest.raises(ValueError, match="rewards has 2 values but P has 3 states"):
         mg.markov_clv(P, R[:2], 0.1)
-    with pytest.raises(ValueError, match="discount must be a finite rate > -1"):
+    with pytest.raises(ValueError, match="discount_rate must be a finite rate > -1"):
         mg.markov_clv(P, R, -1.0)
     with pytest.raises(ValueError, match="diverges"):
         mg.markov_clv(P, R, 0.0)
     with pytest.raises(ValueError, match="horizon"):
         mg.markov_clv(P, R, 0.1, horizon=-1)
-    with pytest.raises(TypeError, match="discount"):
+    with pytest.raises(TypeError, match="discount_rate must be a number"):
         mg.markov_clv(P, R, "ten")
+    with pytest.raises(ValueError, match="timing must be 'start'"):
+        mg.markov_clv(P, R, 0.1, timing="middle")
+    with pytest.raises(TypeError, match="no argument 'discount' any more; write discount_rate="):
+        mg.markov_clv(P, R, discount=0.1)
+    with pytest.raises(TypeError, match=r"pass the others by keyword: horizon=\.\.\."):
+        mg.markov_clv(P, R, 0.1, 5)
     named = pd.DataFrame(P, index=list("abc"), columns=list("abc"))
     with pytest.raises(ValueError, match="no value for state 'c'"):
         mg.markov_clv(named, {"a": 1.0, "b": 2.0}, 0.1)
@@ -198,15 +224,17 @@ def test_markov_clv_bad_other_input(chain):
 
 def test_bad_states_and_rules(log):
     with pytest.raises(ValueError, match="freq"):
-        mg.assign_states(log, "id", "date", freq="W")
+        mg.assign_states(log, customer_col="id", freq="W")
     with pytest.raises(ValueError, match="column 'when' is missing"):
-        mg.assign_states(log, "id", "when")
+        mg.assign_states(log, customer_col="id", date_col="when")
+    with pytest.raises(TypeError, match="pass the others by keyword: customer_col="):
+        mg.assign_states(log, "id", "date")
     with pytest.raises(ValueError, match="lapsed_after must be a whole number >= 1"):
         mg.LadderRules(lapsed_after=0)
     with pytest.raises(TypeError, match="rules must be a LadderRules"):
-        mg.assign_states(log, "id", "date", rules={"window": 2})
+        mg.assign_states(log, customer_col="id", rules={"window": 2})
     with pytest.raises(ValueError, match="pass both customers and prospect_col"):
-        mg.assign_states(log, "id", "date", customers=pd.DataFrame({"id": [1]}))
+        mg.assign_states(log, customer_col="id", customers=pd.DataFrame({"id": [1]}))
     bad = pd.DataFrame({"customer_id": [1, 1], "period": ["a", "b"], "state": ["first-time", "vip"]})
     with pytest.raises(ValueError, match="'vip' is not a rung"):
         mg.transition_counts(bad)
@@ -215,8 +243,10 @@ def test_bad_states_and_rules(log):
         mg.transition_counts(dup)
     with pytest.raises(ValueError, match="empty must be"):
         mg.transition_matrix(dup, empty="drop")
-    with pytest.raises(ValueError, match="start must be one of"):
+    with pytest.raises(ValueError, match="start_state must be one of"):
         mg.simulate_paths(np.eye(2), 5, 3, 10)
+    with pytest.raises(TypeError, match="no argument 'start' any more; write start_state="):
+        mg.simulate_paths(np.eye(2), start=0, periods=3, n_customers=10)
     with pytest.raises(ValueError, match="start_mix has 1 values"):
         mg.project_states(np.eye(2), [1.0], 3)
 

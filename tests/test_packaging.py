@@ -54,7 +54,8 @@ def test_environment_yml_agrees_with_pyproject_and_constraints():
     pins = constraint_pins()
     assert set(conda) == set(project_deps()), "environment.yml and pyproject.toml list different packages"
     for name, version in conda.items():
-        assert version == pins[name]["main"], f"{name}: environment.yml has {version}, constraints.txt {pins[name]['main']}"
+        assert version == pins[name]["main"], (
+            f"{name}: environment.yml has {version}, constraints.txt {pins[name]['main']}")
     assert re.search(r"^\s+- -e \.$", text, re.M), "environment.yml must install the library with pip: -e ."
 
 
@@ -114,4 +115,5 @@ def test_no_file_reads_outside_the_clone():
         for n, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
             if _OUTSIDE.search(line):
                 offenders.append(f"{path.relative_to(ROOT)}:{n}: {line.strip()[:100]}")
-    assert not offenders, "files that read outside the clone (copy the values into tests/golden/):\n" + "\n".join(offenders)
+    assert not offenders, ("files that read outside the clone (copy the values into tests/golden/):\n"
+                           + "\n".join(offenders))

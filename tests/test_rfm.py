@@ -4,20 +4,17 @@ from __future__ import annotations
 
 import itertools
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-
-from relmkt_lib import plotting  # noqa: E402
-from relmkt_lib.data import summarize_transactions  # noqa: E402
-from relmkt_lib.datasets import load_boreal  # noqa: E402
-from relmkt_lib.rfm import (  # noqa: E402
+from relmkt_lib import plotting
+from relmkt_lib.data import summarize_transactions
+from relmkt_lib.datasets import load_boreal
+from relmkt_lib.rfm import (
     DEFAULT_RULES,
     SEGMENT_LABELS_FR,
     activity_between,
@@ -53,6 +50,7 @@ def moves() -> pd.DataFrame:
 
 
 TWO = [("active", "R >= 2"), ("lapsed", "True")]
+COLS = dict(customer_col="id", date_col="day", amount_col="spend")
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +61,7 @@ def boreal_tx() -> pd.DataFrame:
 # --- rfm_scores: hand-computed values ------------------------------------------------------
 
 def test_hand_computed_values(log):
-    out = rfm_scores(log, "id", "day", "spend", as_of="2024-03-31")
+    out = rfm_scores(log, **COLS, observation_end="2024-03-31")
     # last purchases: 03-01, 02-15, 03-20, 03-25, 01-05 -> 30, 45, 11, 6, 86 days before 03-31
     assert out["recency"].tolist() == [30, 45, 11, 6, 86]
     assert out["frequency"].tolist() == [2, 1, 3, 1, 1]
@@ -79,7 +77,7 @@ def test_hand_computed_values(log):
 
 
 def test_hand_computed_two_bins_and_total_spend(log):
-    out = rfm_scores(log, "id", "day", "spend", as_of="2024-03-31", n_bins=2, monetary="total")
+    out = rfm_scores(log, **COLS, observation_end="2024-03-31", n_bins=2, monetary="total")
     assert out["monetary"].tolist() == [60.0, 100.0, 60.0, 55.0, 15.0]
     assert out["R"].tolist() == [1, 1, 2, 2, 1]  # 1 + floor(2 * [2, 1, 3, 4, 0] / 5)
     # totals 60 and 60 tie: both have 2 customers strictly below -> 1 + floor(4 / 5) = 1
@@ -91,49 +89,46 @@ def test_ties_kept_together_or_split_by_id():
     days = ["2024-01-01", "2024-01-02", "2024-01-03", "2024-01-01", "2024-01-05", "2024-01-01",
             "2024-01-02", "2024-01-04"]
     tx = pd.DataFrame({"c": [10, 11, 12, 13, 13, 14, 14, 14], "d": D(days), "a": 10.0})
-    together = rfm_scores(tx, "c", "d", "a", as_of="2024-01-10")
-    split = rfm_scores(tx, "c", "d", "a", as_of="2024-01-10", ties="split")
+    together = rfm_scores(tx, customer_col="c", date_col="d", amount_col="a", observation_end="2024-01-10")
+    split = rfm_scores(tx, customer_col="c", date_col="d", amount_col="a", observation_end="2024-01-10", ties="split")
     assert together["F"].tolist() == [1, 1, 1, 4, 5]  # no customer scores F = 2 or 3
     assert split["F"].tolist() == [1, 2, 3, 4, 5]  # equal customers, different scores
     assert together["M"].tolist() == [1] * 5  # everybody spends 10 a day: one tie
     assert sorted(split["M"].tolist()) == [1, 2, 3, 4, 5]
 
 
-def test_as_of_leaves_out_later_purchases_and_later_customers(log):
-    out = rfm_scores(log, "id", "day", "spend", as_of="2024-02-15")
+def test_observation_end_leaves_out_later_purchases_and_later_customers(log):
+    out = rfm_scores(log, **COLS, observation_end="2024-02-15")
     assert out.index.tolist() == [1, 2, 3, 5]  # customer 4 first bought on 03-25
-    assert out.loc[2, "recency"] == 0  # a purchase on the as_of day counts
+    assert out.loc[2, "recency"] == 0  # a purchase on the observation_end day counts
     assert out.loc[1, "frequency"] == 1 and out.loc[3, "frequency"] == 2
-    assert out.attrs["rfm"]["purchases_after_as_of"] == 3
-    assert out.attrs["rfm"]["as_of"] == pd.Timestamp("2024-02-15")
+    assert out.loc[1, "tenure"] == 44 and not out.attrs  # nothing stashed in attrs
 
 
-def test_as_of_counts_a_purchase_later_that_day(log):
+def test_observation_end_counts_a_purchase_at_15h_that_day(log):
     timed = log.assign(day=log["day"] + pd.Timedelta(hours=15))
-    out = rfm_scores(timed, "id", "day", "spend", as_of="2024-02-15")
+    out = rfm_scores(timed, **COLS, observation_end="2024-02-15")
     assert out.loc[2, "recency"] == 0 and len(out) == 4
 
 
-def test_default_as_of_is_last_purchase_day(log):
-    out = rfm_scores(log, "id", "day", "spend")
-    assert out.attrs["rfm"]["as_of"] == pd.Timestamp("2024-03-25")
-    assert out.loc[4, "recency"] == 0
+def test_default_observation_end_is_last_purchase_day(log):
+    out = rfm_scores(log, **COLS)
+    assert out.loc[4, "recency"] == 0 and out.loc[1, "tenure"] == 83  # 01-02 to 03-25
 
 
 def test_from_summary_table(log):
-    summary = summarize_transactions(log, "id", "day", "spend", observation_end="2024-03-31")
+    summary = summarize_transactions(log, **COLS, observation_end="2024-03-31")
     out = rfm_scores(summary)
-    direct = rfm_scores(log, "id", "day", "spend", as_of="2024-03-31")
+    direct = rfm_scores(log, **COLS, observation_end="2024-03-31")
     pd.testing.assert_series_equal(out["recency"], direct["recency"])
     pd.testing.assert_series_equal(out["frequency"], direct["frequency"])
     pd.testing.assert_series_equal(out["R"], direct["R"])
     # lifetimes convention: the mean of the repeat purchases, 0 for one-time buyers
     assert out["monetary"].tolist() == [40.0, 0.0, 25.0, 0.0, 0.0]
-    assert out.attrs["rfm"]["source"] == "summary"
 
 
 def test_boreal_scores_are_quintiles(boreal_tx):
-    out = rfm_scores(boreal_tx, as_of="2024-12-31")
+    out = rfm_scores(boreal_tx, observation_end="2024-12-31")
     first = boreal_tx.groupby("customer_id")["date"].min()
     assert len(out) == int((first <= "2024-12-31").sum())
     for col in ("R", "M"):  # almost no ties: five bins of equal size, within a few customers
@@ -204,26 +199,26 @@ def test_first_matching_rule_wins_and_conditions_can_be_functions_or_raw_columns
     scores = pd.DataFrame({"R": [5, 5, 1], "F": [5, 1, 1], "M": [1, 1, 1], "tenure": [400, 20, 300]})
     rules = [("best", "R == 5 and F == 5"), ("new", "tenure <= 30"), ("recent", lambda s: s["R"] >= 4),
              ("rest", "True")]
-    assert rfm_segments(scores, rules)["segment"].tolist() == ["best", "new", "rest"]
+    assert rfm_segments(scores, rules=rules)["segment"].tolist() == ["best", "new", "rest"]
     reordered = [rules[2], *rules[:2], rules[3]]
-    assert rfm_segments(scores, reordered)["segment"].tolist() == ["recent", "recent", "rest"]
+    assert rfm_segments(scores, rules=reordered)["segment"].tolist() == ["recent", "recent", "rest"]
 
 
 def test_every_boreal_customer_gets_exactly_one_segment_and_empty_segments_count_zero(boreal_tx):
-    scores = rfm_scores(boreal_tx, as_of="2025-12-31")
+    scores = rfm_scores(boreal_tx, observation_end="2025-12-31")
     out = rfm_segments(scores)
     assert len(out) == len(scores) and out["segment"].notna().all()
     rules = [*DEFAULT_RULES[:3], ("nobody", "R > 5"), *DEFAULT_RULES[3:]]
-    counts = rfm_segments(scores, rules)["segment"].value_counts()
+    counts = rfm_segments(scores, rules=rules)["segment"].value_counts()
     assert counts["nobody"] == 0 and counts.sum() == len(scores)
-    summary = segment_summary(rfm_segments(scores, rules))
+    summary = segment_summary(rfm_segments(scores, rules=rules))
     assert summary.loc["nobody", "customers"] == 0 and summary["customers"].sum() == len(scores)
 
 
 def test_segment_summary_hand_values():
     seg = rfm_segments(pd.DataFrame({"R": [5, 5, 1, 1], "F": [5, 4, 1, 1], "M": 1, "frequency": [9, 7, 1, 1],
                                      "spend": [30.0, 10.0, 0.0, 10.0]}))
-    out = segment_summary(seg, "spend")
+    out = segment_summary(seg, value_col="spend")
     assert out.loc["champions", "customers"] == 2 and out.loc["lost", "customers"] == 2
     assert out.loc["champions", "frequency"] == 8.0
     assert out.loc["champions", "value_share"] == 0.8 and out.loc["lost", "value_mean"] == 5.0
@@ -234,24 +229,26 @@ def test_segment_summary_hand_values():
 def test_segment_actions_cover_the_default_segments():
     actions = segment_actions()
     assert list(actions.index) == [name for name, _ in DEFAULT_RULES]
-    assert "à risque" in segment_actions("fr").index
+    assert "à risque" in segment_actions(language="fr").index
 
 
 # --- activity_between and segment_migration -------------------------------------------------
 
 def test_activity_between_window_bounds(log):
-    out = activity_between(log, "id", "day", "spend", start="2024-02-15", end="2024-03-20",
+    out = activity_between(log, **COLS, window_start="2024-02-16", window_end="2024-03-20",
                            customers=[1, 2, 3, 9])
-    # 02-15 is excluded (the start day), 03-20 included (the end day)
+    # both days are included: 02-15 is before the window, 03-20 is its last day
     assert out["purchases"].tolist() == [1, 0, 1, 0]
     assert out["spend"].tolist() == [40.0, 0.0, 30.0, 0.0]
     assert out["bought"].tolist() == [True, False, True, False]
-    default = activity_between(log, "id", "day", "spend", start="2024-02-15", end="2024-03-31")
+    default = activity_between(log, **COLS, window_start="2024-02-16", window_end="2024-03-31")
     assert default.index.tolist() == [1, 3, 4]
+    first_day = activity_between(log, **COLS, window_start="2024-02-15", window_end="2024-02-15")
+    assert first_day.index.tolist() == [2]  # a one-day window
 
 
 def test_migration_hand_computed(moves):
-    m = segment_migration(moves, "id", "day", "spend", start="2024-01-31", end="2024-02-29", rules=TWO,
+    m = segment_migration(moves, **COLS, from_observation_end="2024-01-31", to_observation_end="2024-02-29", rules=TWO,
                           n_bins=2)
     # At the start, days since the last purchase are 29, 11, 6 (customers 1-3): only 3 is "active".
     # At the end they are 58, 4, 35, 9 (customers 1-4): 2 and 4 are "active".
@@ -263,7 +260,7 @@ def test_migration_hand_computed(moves):
 
 
 def test_migration_on_boreal_has_every_pair_and_row_shares_sum_to_one(boreal_tx):
-    m = segment_migration(boreal_tx, start="2024-12-31", end="2025-12-31")
+    m = segment_migration(boreal_tx, from_observation_end="2024-12-31", to_observation_end="2025-12-31")
     n_seg = len(DEFAULT_RULES)
     assert len(m) == (n_seg + 1) * n_seg
     assert m["customers"].sum() == boreal_tx["customer_id"].nunique()
@@ -271,7 +268,7 @@ def test_migration_on_boreal_has_every_pair_and_row_shares_sum_to_one(boreal_tx)
     assert np.allclose(sums, 1.0)
     new_customers = boreal_tx.groupby("customer_id")["date"].min().between("2025-01-01", "2025-12-31").sum()
     assert m.loc[m["from_segment"] == "not yet a customer", "customers"].sum() == new_customers
-    fr = segment_migration(boreal_tx, start="2024-12-31", end="2025-12-31", language="fr")
+    fr = segment_migration(boreal_tx, from_observation_end="2024-12-31", to_observation_end="2025-12-31", language="fr")
     assert fr["from_segment"].cat.categories[0] == "pas encore clients"
 
 
@@ -284,26 +281,26 @@ def test_migration_on_boreal_has_every_pair_and_row_shares_sum_to_one(boreal_tx)
     ({"n_bins": True}, TypeError, "whole number"),
     ({"monetary": "median"}, ValueError, "monetary must be one of"),
     ({"ties": "first"}, ValueError, "ties must be one of"),
-    ({"as_of": "2023-12-31"}, ValueError,
-     r"as_of \(2023-12-31\) is before the first purchase .* \(2024-01-02\)"),
+    ({"observation_end": "2023-12-31"}, ValueError,
+     r"observation_end \(2023-12-31\) is before the first purchase .* \(2024-01-02\)"),
 ])
 def test_rfm_scores_bad_arguments(log, kwargs, error, match):
     with pytest.raises(error, match=match):
-        rfm_scores(log, "id", "day", "spend", **kwargs)
+        rfm_scores(log, **COLS, **kwargs)
 
 
 def test_rfm_scores_bad_tables(log):
     with pytest.raises(TypeError, match="must be a pandas DataFrame"):
         rfm_scores(log.to_dict())
     with pytest.raises(ValueError, match="is empty"):
-        rfm_scores(log.iloc[:0], "id", "day", "spend")
+        rfm_scores(log.iloc[:0], **COLS)
     with pytest.raises(ValueError, match="column 'amount' is missing"):
-        rfm_scores(log, "id", "day")
+        rfm_scores(log, customer_col="id", date_col="day")
     with pytest.raises(ValueError, match=r"column 'spend': 1 row\(s\) are negative .* row 2"):
-        rfm_scores(log.assign(spend=[1.0, 1.0, -3.0, 1, 1, 1, 1, 1]), "id", "day", "spend")
-    summary = summarize_transactions(log, "id", "day", "spend")
-    with pytest.raises(ValueError, match="as_of applies to a transaction log"):
-        rfm_scores(summary, as_of="2024-03-31")
+        rfm_scores(log.assign(spend=[1.0, 1.0, -3.0, 1, 1, 1, 1, 1]), **COLS)
+    summary = summarize_transactions(log, **COLS)
+    with pytest.raises(ValueError, match="observation_end applies to a transaction log"):
+        rfm_scores(summary, observation_end="2024-03-31")
     with pytest.raises(ValueError, match="column 'monetary_value' is missing"):
         rfm_scores(summary.drop(columns="monetary_value"))
     with pytest.raises(ValueError, match=r"column 'T' .* customer 3 .* T >= recency"):
@@ -314,52 +311,66 @@ def test_rfm_segments_bad_input():
     scores = pd.DataFrame({"R": [5, 1], "F": [5, 1], "M": [1, 1]}, index=["a", "b"])
     unmatched = r"1 customer\(s\) match no rule; the first is 'b' with R=1, F=1, M=1"
     with pytest.raises(ValueError, match=unmatched):
-        rfm_segments(scores, [("best", "R == 5")])
+        rfm_segments(scores, rules=[("best", "R == 5")])
     with pytest.raises(ValueError, match="language must be one of"):
         rfm_segments(scores, language="de")
     with pytest.raises(ValueError, match=r"rule 0 \('odd'\): cannot evaluate the condition 'Q > 1'"):
-        rfm_segments(scores, [("odd", "Q > 1"), ("rest", "True")])
+        rfm_segments(scores, rules=[("odd", "Q > 1"), ("rest", "True")])
     with pytest.raises(ValueError, match="appears in several rules"):
-        rfm_segments(scores, [("x", "R > 1"), ("x", "True")])
+        rfm_segments(scores, rules=[("x", "R > 1"), ("x", "True")])
     with pytest.raises(ValueError, match="non-empty list of"):
-        rfm_segments(scores, [])
+        rfm_segments(scores, rules=[])
     with pytest.raises(ValueError, match="column 'M' is missing"):
         rfm_segments(scores.drop(columns="M"))
     with pytest.raises(ValueError, match=r"column 'F' of scores: customer 'b' has the score 0"):
         rfm_segments(scores.assign(F=[5, 0]))
     tiny = pd.DataFrame({"frequency": [0.0, 1.0], "recency": 0.0, "T": 1.0, "monetary_value": 1.0})
     three = rfm_scores(tiny, n_bins=3)
-    with pytest.raises(ValueError, match="written for 5 scores, these have 3"):
+    with pytest.raises(ValueError, match=r"written for 5 scores, these go up to 2 \(made with another n_bins"):
         rfm_segments(three)
+    assert rfm_segments(three, rules=DEFAULT_RULES)["segment"].notna().all()  # on request
+    with pytest.raises(ValueError, match="these go up to 6"):
+        rfm_segments(scores.assign(R=[6, 1]))
 
 
 def test_other_functions_bad_input(log):
-    with pytest.raises(ValueError, match=r"end \(2024-01-01\) must come after start \(2024-02-01\)"):
-        activity_between(log, "id", "day", "spend", start="2024-02-01", end="2024-01-01")
-    with pytest.raises(ValueError, match="must come after start"):
-        segment_migration(log, "id", "day", "spend", start="2024-03-01", end="2024-03-01")
+    with pytest.raises(ValueError, match=r"window_end \(2024-01-01\) must not come before window_start"):
+        activity_between(log, **COLS, window_start="2024-02-01", window_end="2024-01-01")
+    with pytest.raises(ValueError, match="must come after from_observation_end"):
+        segment_migration(log, **COLS, from_observation_end="2024-03-01", to_observation_end="2024-03-01")
     with pytest.raises(ValueError, match="before the first purchase"):
-        segment_migration(log, "id", "day", "spend", start="2023-06-30", end="2024-03-31")
+        segment_migration(log, **COLS, from_observation_end="2023-06-30", to_observation_end="2024-03-31")
     with pytest.raises(ValueError, match="language must be one of"):
-        segment_actions("es")
+        segment_actions(language="es")
     with pytest.raises(ValueError, match="column 'spend' is missing"):
-        segment_summary(pd.DataFrame({"segment": ["a"]}), "spend")
+        segment_summary(pd.DataFrame({"segment": ["a"]}), value_col="spend")
+
+
+def test_removed_keywords_say_what_to_write(log):
+    with pytest.raises(TypeError, match="has no argument 'as_of' any more; write observation_end="):
+        rfm_scores(log, **COLS, as_of="2024-03-31")
+    with pytest.raises(TypeError, match="window_start='2025-01-01', window_end='2025-12-31' .*day after it"):
+        activity_between(log, **COLS, start="2024-01-31", end="2024-03-31")
+    with pytest.raises(TypeError, match="from_observation_end='2024-12-31', to_observation_end="):
+        segment_migration(log, **COLS, start="2024-01-31", end="2024-03-31")
+    with pytest.raises(TypeError, match=r"pass the others by keyword: customer_col=\.\.\., date_col=\.\.\."):
+        rfm_scores(log, "id", "day", "spend")
 
 
 def test_no_function_modifies_its_input(log, moves):
     before, moves_before = log.copy(deep=True), moves.copy(deep=True)
-    scores = rfm_scores(log, "id", "day", "spend", as_of="2024-03-31")
+    scores = rfm_scores(log, **COLS, observation_end="2024-03-31")
     scores_before = scores.copy(deep=True)
-    seg = rfm_segments(scores, [("x", lambda s: s.assign(R=0)["R"] == 0)])  # a rule that edits its argument
+    seg = rfm_segments(scores, rules=[("x", lambda s: s.assign(R=0)["R"] == 0)])  # a rule that edits its argument
     rfm_segments(scores)
     seg_before = seg.copy(deep=True)
-    segment_summary(seg, "monetary")
-    activity_between(log, "id", "day", "spend", start="2024-02-01", end="2024-03-31", customers=[1, 2])
-    segment_migration(moves, "id", "day", "spend", start="2024-01-31", end="2024-02-29", rules=TWO,
+    segment_summary(seg, value_col="monetary")
+    activity_between(log, **COLS, window_start="2024-02-02", window_end="2024-03-31", customers=[1, 2])
+    segment_migration(moves, **COLS, from_observation_end="2024-01-31", to_observation_end="2024-02-29", rules=TWO,
                       n_bins=2)
-    for fig_fn in (lambda ax: plotting.plot_rfm_grid(scores, "monetary", ax=ax),
-                   lambda ax: plotting.plot_segment_sizes(seg, "monetary", ax=ax),
-                   lambda ax: plotting.plot_group_means(seg, "monetary", ["segment"], ax=ax)):
+    for fig_fn in (lambda ax: plotting.plot_rfm_grid(scores, value_col="monetary", ax=ax),
+                   lambda ax: plotting.plot_segment_sizes(seg, value_col="monetary", ax=ax),
+                   lambda ax: plotting.plot_group_means(seg, value_col="monetary", by=["segment"], ax=ax)):
         fig, ax = plt.subplots()
         fig_fn(ax)
         plt.close(fig)
@@ -372,27 +383,27 @@ def test_no_function_modifies_its_input(log, moves):
 # --- plots ---------------------------------------------------------------------------------
 
 def test_plots_draw_and_label(moves, log):
-    scores = rfm_scores(log, "id", "day", "spend", as_of="2024-03-31")
+    scores = rfm_scores(log, **COLS, observation_end="2024-03-31")
     seg = rfm_segments(scores)
-    m = segment_migration(moves, "id", "day", "spend", start="2024-01-31", end="2024-02-29", rules=TWO,
+    m = segment_migration(moves, **COLS, from_observation_end="2024-01-31", to_observation_end="2024-02-29", rules=TWO,
                           n_bins=2)
     fig, axes = plt.subplots(2, 2)
     ax = plotting.plot_rfm_grid(scores, ax=axes[0, 0])
     grid = ax.images[0].get_array()
     assert grid.shape == (5, 5) and grid[0, 0] == 1 and grid.mask[3, 1]  # R=5,F=1: 1 customer; R=2,F=2 empty
-    ax = plotting.plot_rfm_grid(scores, "monetary", min_customers=2, ax=axes[0, 1])
+    ax = plotting.plot_rfm_grid(scores, value_col="monetary", min_customers=2, ax=axes[0, 1])
     assert ax.images[0].get_array().mask.all()  # every cell holds at most one customer
     ax = plotting.plot_segment_migration(m, ax=axes[1, 0])
     assert ax.images[0].get_array()[2, 0] == 0.5 and ax.get_ylabel() == "Segment at the start"
-    ax = plotting.plot_segment_sizes(seg, "monetary", ax=axes[1, 1])
+    ax = plotting.plot_segment_sizes(seg, value_col="monetary", ax=axes[1, 1])
     assert len(ax.patches) == 2 * len(DEFAULT_RULES)
     plt.close(fig)
 
 
 def test_plots_bad_input(log):
-    scores = rfm_scores(log, "id", "day", "spend", as_of="2024-03-31")
+    scores = rfm_scores(log, **COLS, observation_end="2024-03-31")
     with pytest.raises(ValueError, match="column 'spend' is missing"):
-        plotting.plot_rfm_grid(scores, "spend")
+        plotting.plot_rfm_grid(scores, value_col="spend")
     with pytest.raises(ValueError, match="min_customers must be at least 1"):
         plotting.plot_rfm_grid(scores, min_customers=0)
     with pytest.raises(ValueError, match="scores >= 1"):
@@ -402,7 +413,7 @@ def test_plots_bad_input(log):
     with pytest.raises(ValueError, match="column 'from_segment' is missing from migration"):
         plotting.plot_segment_migration(scores)
     with pytest.raises(ValueError, match="by must name at least one"):
-        plotting.plot_group_means(scores, "monetary", [])
+        plotting.plot_group_means(scores, value_col="monetary", by=[])
     with pytest.raises(ValueError, match="column 'monetary' of table must hold finite numbers"):
-        plotting.plot_group_means(scores.assign(monetary=np.nan), "monetary", ["R"])
+        plotting.plot_group_means(scores.assign(monetary=np.nan), value_col="monetary", by=["R"])
     plt.close("all")

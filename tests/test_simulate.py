@@ -89,7 +89,7 @@ def test_gamma_gamma_spend(bg_sim):
 
 
 def test_noncontractual_layout_and_dates():
-    res = simulate_noncontractual(300, BG, start="2023-03-01", acquisition_days=30,
+    res = simulate_noncontractual(300, BG, acquisition_start="2023-03-01", acquisition_days=30,
                                   observation_days=200, rng=3)
     tx, cust = res.transactions, res.customers
     assert tx["date"].dtype == "datetime64[ns]"
@@ -98,7 +98,11 @@ def test_noncontractual_layout_and_dates():
     pd.testing.assert_series_equal(first, cust.set_index("customer_id")["first_purchase"], check_names=False)
     assert cust["first_purchase"].min() >= pd.Timestamp("2023-03-01")
     assert cust["first_purchase"].max() < pd.Timestamp("2023-03-31")
-    assert tx["date"].max() < res.observation_end == pd.Timestamp("2023-03-01") + pd.Timedelta(days=200)
+    # observation_end is the last observed day, inclusive: 200 days from 2023-03-01
+    assert res.observation_end == pd.Timestamp("2023-03-01") + pd.Timedelta(days=199)
+    assert tx["date"].max() <= res.observation_end
+    first_days = (cust["first_purchase"] - pd.Timestamp("2023-03-01")).dt.days
+    np.testing.assert_allclose(cust["T_weeks"], (200 - first_days) / 7)  # exposure to the end of that day
     assert tx.equals(tx.sort_values(["customer_id", "date"]))
 
 
@@ -167,7 +171,7 @@ def test_global_random_state_untouched():
         lambda: GammaGammaParams(p=1, q=float("nan"), gamma=1),
         lambda: simulate_noncontractual(0, BG),
         lambda: simulate_noncontractual(10, BG, acquisition_days=100, observation_days=50),
-        lambda: simulate_noncontractual(10, BG, start="not a date"),
+        lambda: simulate_noncontractual(10, BG, acquisition_start="not a date"),
         lambda: simulate_contractual(10, alpha=0, beta=1, n_periods=3),
         lambda: simulate_contractual(10, alpha=1, beta=1, n_periods=0),
         lambda: simulate_campaign(10, base_rate=0.9, lift=0.2),
@@ -236,3 +240,26 @@ def test_subscriptions_baseline_follows_plan_sbg():
         observed = (life[None, :] > months[:, None]).mean(axis=1)
         assert len(grp) > 400
         assert np.allclose(observed, sbg_survival(months, alpha, beta), atol=0.05), plan
+
+
+def test_observation_end_works_with_the_data_layer():
+    """sim.observation_end is what summarize_transactions takes: no purchase after it, T to that day."""
+    from relmkt_lib.data import summarize_transactions
+
+    res = simulate_noncontractual(500, PNBD, acquisition_days=20, observation_days=100, rng=5)
+    summary = summarize_transactions(res.transactions, observation_end=res.observation_end, time_unit="weeks")
+    truth = res.customers.set_index("customer_id")["T_weeks"]
+    np.testing.assert_allclose(summary["T"], truth.loc[summary.index] - 1 / 7)
+
+
+def test_old_start_keyword_says_what_to_write():
+    with pytest.raises(TypeError, match="no argument 'start' any more; write acquisition_start="):
+        simulate_noncontractual(10, BG, start="2024-01-01")
+
+
+def test_models_own_their_formulas():
+    """The simulator re-exports the sBG closed form from the model, and the builders from datasets."""
+    from relmkt_lib import contractual, datasets
+
+    assert sim.sbg_survival is contractual.sbg_survival
+    assert sim.build_boreal is datasets.build_boreal and sim.BOREAL_SEED == datasets.BOREAL_SEED

@@ -7,28 +7,28 @@ checks follow the data. The notebooks load this file with
 
 from __future__ import annotations
 
-from functools import cache
-
 import pandas as pd
 
 from relmkt_lib import cohorts, datasets
-from relmkt_lib.exercises import Checker, approx, same_choice
+from relmkt_lib.exercises import Checker, facts
 
 checker = Checker("03-cohorts-and-retention")
 
 FEB = pd.Period("1997-02", freq="M")
 
-#: The firm of question 4 (Gupta, Lehmann & Stuart 2004 model).
-FIRM = dict(margin=120.0, retention=0.80, discount=0.10, acquisition_cost=150.0,
-            new_customers=5000, growth=0.03)
+#: The firm of question 4 (Gupta, Lehmann & Stuart 2004 model): margin, retention, discount rate
+#: per year, then the acquisition side.
+FIRM = (120.0, 0.80, 0.10)
+FIRM_ACQUISITION = dict(acquisition_cost=150.0, new_customers=5000, growth=0.03)
 
 
-@cache
-def _cdnow_facts() -> dict[str, float]:
-    cdnow = datasets.load_cdnow()
-    table = cohorts.cohort_table(cdnow, "customer_id", "date", freq="M")
+@facts
+def cdnow() -> dict[str, float]:
+    """The February 1997 cohort of CDNOW, and the usual wrong turns."""
+    log = datasets.load_cdnow()
+    table = cohorts.cohort_table(log, freq="M")
     feb = table[table["cohort"] == FEB].set_index("period_number")
-    bought_in_feb = cdnow.loc[cdnow["date"].dt.to_period("M") == FEB]
+    bought_in_feb = log.loc[log["date"].dt.to_period("M") == FEB]
     return {
         "size": int(feb.loc[0, "cohort_size"]),
         "feb_rows": len(bought_in_feb),
@@ -40,109 +40,89 @@ def _cdnow_facts() -> dict[str, float]:
     }
 
 
-@cache
-def _boreal_month6() -> dict[str, float]:
-    table = cohorts.cohort_table(datasets.load_boreal().transactions, "customer_id", "date", freq="M")
+@facts
+def boreal() -> dict[str, float]:
+    """Boreal's month-6 retention, weighted by cohort size or not."""
+    table = cohorts.cohort_table(datasets.load_boreal().transactions, freq="M")
     return {
         "weighted": float(cohorts.average_retention_curve(table).loc[6, "retention"]),
         "unweighted": float(cohorts.retention_matrix(table)[6].mean()),
     }
 
 
-@cache
-def _levers() -> pd.Series:
-    return cohorts.value_levers(**FIRM)["change_pct"]
+@facts
+def firm() -> dict[str, float]:
+    """The % change in the firm's value for each lever, and for a one-point better retention."""
+    levers = cohorts.value_levers(*FIRM, **FIRM_ACQUISITION)["change_pct"]
+    margin, _, discount_rate = FIRM
+    before = cohorts.firm_value(*FIRM, **FIRM_ACQUISITION)
+    after = cohorts.firm_value(margin, 0.81, discount_rate, **FIRM_ACQUISITION)
+    return {"retention": levers["retention"], "margin": levers["margin"], "one_point": after / before * 100 - 100}
 
 
-@checker.question("q1", hint="Build the monthly cohort table of CDNOW with cohorts.cohort_table and read "
-                             "cohort_size in the row of the 1997-02 cohort.")
-def _(answer):
-    facts = _cdnow_facts()
-    if approx(answer, facts["feb_rows"]):
-        return False, "That is the number of purchase rows in February 1997, not of customers."
-    if approx(answer, facts["feb_buyers"]):
-        return False, ("That counts everyone who bought in February 1997, including January's customers "
-                       "coming back; a cohort holds only the customers whose FIRST purchase was then.")
-    return approx(answer, facts["size"])
+checker.number(
+    "q1", cdnow["size"], kind="count",
+    hint="Build the monthly cohort table of CDNOW with cohorts.cohort_table and read cohort_size in the row "
+    "of the 1997-02 cohort.",
+    traps=[
+        (cdnow["feb_rows"], "That is the number of purchase rows in February 1997, not of customers."),
+        (cdnow["feb_buyers"], "That counts everyone who bought in February 1997, including January's customers "
+         "coming back; a cohort holds only the customers whose FIRST purchase was then."),
+    ],
+)
 
+checker.number(
+    "q2", cdnow["month3"], kind="share", shown_decimals=3,
+    hint="Period 3 of the February 1997 cohort is May 1997: divide its active customers by the cohort size, "
+    "or read cohorts.retention_matrix(...).",
+    traps=[
+        (cdnow["month3_count"], "That is the number of active customers: divide it by the size of the cohort."),
+        (cdnow["month1"], "That is period 1 (the calendar month of March 1997); period 3 is three months after "
+         "February."),
+        (cdnow["month2"], "That is period 2; count the periods from the acquisition month, which is period 0."),
+    ],
+)
 
-@checker.question("q2", hint="Period 3 of the February 1997 cohort is May 1997: divide its active customers "
-                             "by the cohort size, or read cohorts.retention_matrix(...).")
-def _(answer):
-    facts = _cdnow_facts()
-    verdict = approx(answer, facts["month3"], abs_tol=0.0005)
-    if verdict or verdict.hint:
-        return verdict
-    if approx(answer, 100 * facts["month3"], abs_tol=0.05):
-        return False, "That looks like a percentage: give the share between 0 and 1 (divide by 100)."
-    if approx(answer, facts["month3_count"]):
-        return False, "That is the number of active customers: divide it by the size of the cohort."
-    if approx(answer, facts["month1"], abs_tol=0.0005):
-        return False, "That is period 1 (the calendar month of March 1997); period 3 is three months after February."
-    if approx(answer, facts["month2"], abs_tol=0.0005):
-        return False, "That is period 2; count the periods from the acquisition month, which is period 0."
-    return False
+# the master prints it as a percentage with one decimal (11.3%)
+checker.number(
+    "q3", boreal["weighted"], kind="share", shown_decimals=3,
+    hint="cohorts.average_retention_curve(table) weights each cohort by its size: total active customers "
+    "over total cohort size, among the cohorts observed at period 6.",
+    traps=[(boreal["unweighted"], "That is the simple mean of the cohorts' shares, which gives a small cohort "
+            "the same weight as a large one.")],
+)
 
+# the master shows the levers' change_pct rounded to two decimals
+checker.number(
+    "q4", firm["retention"], kind="percent", shown_decimals=2,
+    hint="cohorts.value_levers(...) with the firm's numbers gives the % change of each lever in its "
+    "change_pct column; a 1 % better retention means 0.80 x 1.01.",
+    traps=[
+        (firm["margin"], "That is the margin lever; the question asks about retention."),
+        (firm["one_point"], "That is a gain of one percentage point (0.80 to 0.81); Gupta et al.'s 1 % is "
+         "relative: 0.80 x 1.01 = 0.808."),
+    ],
+)
 
-@checker.question("q3", hint="cohorts.average_retention_curve(table) weights each cohort by its size: "
-                             "total active customers over total cohort size, among the cohorts observed at "
-                             "period 6.")
-def _(answer):
-    facts = _boreal_month6()
-    verdict = approx(answer, facts["weighted"], abs_tol=0.00005)
-    if verdict or verdict.hint:
-        return verdict
-    if approx(answer, facts["unweighted"], abs_tol=0.00005):
-        return False, ("That is the simple mean of the cohorts' shares, which gives a small cohort the same "
-                       "weight as a large one.")
-    if approx(answer, 100 * facts["weighted"], abs_tol=0.005):
-        return False, "That looks like a percentage: give the share between 0 and 1."
-    return False
-
-
-@checker.question("q4", hint="cohorts.value_levers(...) with the firm's numbers gives the % change of each "
-                             "lever in its change_pct column; a 1 % better retention means 0.80 x 1.01.")
-def _(answer):
-    levers = _levers()
-    verdict = approx(answer, levers["retention"], abs_tol=0.01)
-    if verdict or verdict.hint:
-        return verdict
-    if approx(answer, levers["retention"] / 100, abs_tol=0.0001):
-        return False, "Give the change in percent (for example 2.5 for +2.5 %), not as a share."
-    if approx(answer, levers["margin"], abs_tol=0.01):
-        return False, "That is the margin lever; the question asks about retention."
-    one_point = cohorts.firm_value(**{**FIRM, "retention": 0.81}) / cohorts.firm_value(**FIRM) * 100 - 100
-    if approx(answer, one_point, abs_tol=0.01):
-        return False, ("That is a gain of one percentage point (0.80 to 0.81); Gupta et al.'s 1 % is relative: "
-                       "0.80 x 1.01 = 0.808.")
-    return False
-
-
-@checker.question("q5", hint="Think about who is still buying after a year: the same people as at the "
-                             "start, or a selection of them?")
-def _(answer):
-    why_not = {
-        "a": "It can happen, but it is not needed: in Boreal no customer's dropout rate ever changes, yet "
-             "the curves flatten.",
+checker.choice(
+    "q5", "b", choices="abcd",
+    hint="Think about who is still buying after a year: the same people as at the start, or a selection "
+    "of them?",
+    why_not={
+        "a": "It can happen, but it is not needed: in Boreal no customer's dropout rate ever changes, yet the "
+             "curves flatten.",
         "c": "Unobserved periods are left out, not counted as zeros, so they do not bend the curves.",
-        "d": "Campaigns make bumps in calendar time (diagonals of the heatmap), not a steady flattening "
-             "with age.",
-    }
-    for option, reason in why_not.items():
-        if same_choice(answer, option):
-            return False, reason
-    return same_choice(answer, "b", choices="abcd")
+        "d": "Campaigns make bumps in calendar time (diagonals of the heatmap), not a steady flattening with age.",
+    },
+)
 
-
-@checker.question("q6", hint="Look at the chapter's plot of the three levers against the retention rate, "
-                             "and where Boreal sits on it.")
-def _(answer):
-    why_not = {
+checker.choice(
+    "q6", "b", choices="abc",
+    hint="Look at the chapter's plot of the three levers against the retention rate, and where Boreal sits "
+    "on it.",
+    why_not={
         "a": "Not at every retention rate: below about (1 + d) / 2 the margin lever is larger, as at Boreal.",
         "c": "The acquisition cost is the smallest lever at Boreal: it is paid once, while margins and "
              "retention act over the whole lifetime.",
-    }
-    for option, reason in why_not.items():
-        if same_choice(answer, option):
-            return False, reason
-    return same_choice(answer, "b", choices="abc")
+    },
+)

@@ -7,89 +7,101 @@ checks follow the data. The notebooks load this file with
 
 from __future__ import annotations
 
-from functools import cache
-
 from relmkt_lib import datasets
 from relmkt_lib.contractual import ShiftedBetaGeometric
-from relmkt_lib.exercises import Checker, approx, same_choice
+from relmkt_lib.exercises import Checker, facts
 
 checker = Checker("06-contractual-retention")
 
+DISCOUNT_RATE = 0.10  # per year, for the DERL of question 4
 
-@cache
-def _fits() -> dict[str, ShiftedBetaGeometric]:
+
+@facts
+def cohorts_2007() -> dict[str, float]:
+    """Fader & Hardie's (2007) two cohorts fitted on years 0-7, and the usual wrong turns."""
     rc = datasets.load_retention_cohorts()
     calib = rc[rc["used_for_fit"]]
-    return {name: ShiftedBetaGeometric().fit(calib[f"{name}_active"]) for name in ("regular", "highend")}
+    regular, highend = (ShiftedBetaGeometric().fit(calib[f"{name}_active"]) for name in ("regular", "highend"))
+    return {
+        "highend_beta": highend.params_["beta"],
+        "highend_alpha": highend.params_["alpha"],
+        "highend_beta_all_years": ShiftedBetaGeometric().fit(rc["highend_active"]).params_["beta"],
+        "r5": float(regular.retention_rate(5).item()),
+        "r4": float(regular.retention_rate(4).item()),
+        "r6": float(regular.retention_rate(6).item()),
+        "survival5": float(regular.survival(5).item()),
+        "active12": float(regular.expected_active(12).item()),
+        "actual12": int(rc.loc[rc["year"] == 12, "regular_active"].item()),
+        "survival12": float(regular.survival(12).item()),
+        "derl3": float(highend.derl(DISCOUNT_RATE, renewals=3).item()),
+        "derl2": float(highend.derl(DISCOUNT_RATE, renewals=2).item()),
+        "derl3_regular": float(regular.derl(DISCOUNT_RATE, renewals=3).item()),
+    }
 
 
-@cache
-def _plans() -> dict[str, ShiftedBetaGeometric]:
+@facts
+def telecom() -> dict:
+    """The plan whose January 2021 cohort has the lowest mean monthly churn alpha / (alpha + beta)."""
     c = datasets.load_subscription_cohorts()
     launch = c[c["cohort"] == c["cohort"].min()]
-    return {plan: ShiftedBetaGeometric().fit(g, period_col="month") for plan, g in launch.groupby("plan")}
+    fits = {plan: ShiftedBetaGeometric().fit(g, period_col="month") for plan, g in launch.groupby("plan")}
+    churn = {plan: m.params_["alpha"] / m.params_.sum() for plan, m in fits.items()}
+    return {"least_churn": min(churn, key=churn.get), "plans": sorted(fits)}
 
 
-@checker.question("q1", hint="Fit ShiftedBetaGeometric() on the highend_active counts of years 0-7 "
-                             "(used_for_fit) and read params_['beta'].")
-def _(answer):
-    fits = _fits()
-    if approx(answer, fits["highend"].params_["alpha"], abs_tol=0.002):
-        return False, "That is alpha; the question asks for beta."
-    if approx(answer, ShiftedBetaGeometric().fit(datasets.load_retention_cohorts()["highend_active"])
-              .params_["beta"], abs_tol=0.002):
-        return False, "You fitted all 13 years: keep only the calibration years 0-7 (used_for_fit)."
-    return approx(answer, fits["highend"].params_["beta"], abs_tol=0.002)
+# the master prints the parameters and the DERL with three decimals, the survivors with one
+checker.number(
+    "q1", cohorts_2007["highend_beta"], shown_decimals=3,
+    hint="Fit ShiftedBetaGeometric() on the highend_active counts of years 0-7 (used_for_fit) and read "
+    "params_['beta'].",
+    traps=[
+        (cohorts_2007["highend_alpha"], "That is alpha; the question asks for beta."),
+        (cohorts_2007["highend_beta_all_years"], "You fitted all 13 years: keep only the calibration years 0-7 "
+         "(used_for_fit)."),
+    ],
+)
 
+_INDEX = "Check the index: the rate from year 4 to year 5 is retention_rate(5)."
+checker.number(
+    "q2", cohorts_2007["r5"], kind="share", shown_decimals=3,
+    hint="retention_rate(t) is the retention from period t - 1 to t: (beta + t - 1) / (alpha + beta + t - 1) "
+    "with t = 5.",
+    traps=[
+        (cohorts_2007["r4"], _INDEX),
+        (cohorts_2007["r6"], _INDEX),
+        (cohorts_2007["survival5"], "That is the share still active in year 5 (survival), not the rate from "
+         "year 4 to 5."),
+    ],
+)
 
-@checker.question("q2", hint="retention_rate(t) is the retention from period t - 1 to t: "
-                             "(beta + t - 1) / (alpha + beta + t - 1) with t = 5.")
-def _(answer):
-    m = _fits()["regular"]
-    expected = float(m.retention_rate(5))
-    if approx(answer, 100 * expected, abs_tol=0.05):
-        return False, "That looks like a percentage: give the rate between 0 and 1."
-    if approx(answer, float(m.retention_rate(4)), abs_tol=0.0005) or approx(answer, float(m.retention_rate(6)), abs_tol=0.0005):
-        return False, "Check the index: the rate from year 4 to year 5 is retention_rate(5)."
-    if approx(answer, float(m.survival(5)), abs_tol=0.0005):
-        return False, "That is the share still active in year 5 (survival), not the rate from year 4 to 5."
-    return approx(answer, expected, abs_tol=0.0005)
+checker.number(
+    "q3", cohorts_2007["active12"], kind="count", shown_decimals=1,
+    hint="expected_active(12) of the regular cohort's fit on years 0-7: cohort size x survival(12).",
+    traps=[
+        (cohorts_2007["actual12"], "That is the actual count in year 12; the question asks for the model's "
+         "projection."),
+        (cohorts_2007["survival12"], "That is a share: multiply by the cohort's 1,000 customers."),
+    ],
+)
 
+checker.number(
+    "q4", cohorts_2007["derl3"], shown_decimals=3,
+    hint="m.derl(0.10, renewals=3) on the high-end fit: renewals counts the renewals already made (Fader & "
+    "Hardie's n = renewals + 1).",
+    traps=[
+        (cohorts_2007["derl2"], "Indexing: that is Fader & Hardie's n = 3, a customer who has made 2 renewals. "
+         "After 3 renewals use renewals=3 (their n = 4)."),
+        (cohorts_2007["derl3_regular"], "That is the regular cohort; use the high-end fit."),
+    ],
+)
 
-@checker.question("q3", hint="expected_active(12) of the regular cohort's fit on years 0-7: "
-                             "cohort size x survival(12).")
-def _(answer):
-    m = _fits()["regular"]
-    expected = float(m.expected_active(12))
-    if approx(answer, 173):
-        return False, "That is the actual count in year 12; the question asks for the model's projection."
-    if approx(answer, float(m.survival(12)), abs_tol=0.0005):
-        return False, "That is a share: multiply by the cohort's 1,000 customers."
-    return approx(answer, expected, abs_tol=0.5)
+checker.choice(
+    "q5", telecom["least_churn"], choices=telecom["plans"],
+    hint="Fit each plan's January 2021 cohort and compare the mean monthly churn probability "
+    "alpha / (alpha + beta).",
+)
 
-
-@checker.question("q4", hint="m.derl(0.10, renewals=3) on the high-end fit: renewals counts the renewals "
-                             "already made (Fader & Hardie's n = renewals + 1).")
-def _(answer):
-    m = _fits()["highend"]
-    expected = float(m.derl(0.10, 3))
-    if approx(answer, float(m.derl(0.10, 2)), abs_tol=0.005):
-        return False, ("Indexing: that is Fader & Hardie's n = 3, a customer who has made 2 renewals. "
-                       "After 3 renewals use renewals=3 (their n = 4).")
-    if approx(answer, float(_fits()["regular"].derl(0.10, 3)), abs_tol=0.005):
-        return False, "That is the regular cohort; use the high-end fit."
-    return approx(answer, expected, abs_tol=0.005)
-
-
-@checker.question("q5", hint="Fit each plan's January 2021 cohort and compare the mean monthly churn "
-                             "probability alpha / (alpha + beta).")
-def _(answer):
-    plans = _plans()
-    best = min(plans, key=lambda p: plans[p].params_["alpha"] / plans[p].params_.sum())
-    return same_choice(answer, best, choices=sorted(plans))
-
-
-@checker.question("q6", hint="Does any customer's churn probability change in the sBG model? "
-                             "Who leaves first?")
-def _(answer):
-    return same_choice(answer, "b", choices="abcd")
+checker.choice(
+    "q6", "b", choices="abcd",
+    hint="Does any customer's churn probability change in the sBG model? Who leaves first?",
+)

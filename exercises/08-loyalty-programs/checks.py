@@ -7,11 +7,9 @@ never typed in, so the checks follow the library. The notebooks load this file w
 
 from __future__ import annotations
 
-from functools import cache
-
 import pandas as pd
 
-from relmkt_lib.exercises import Checker, approx, same_choice
+from relmkt_lib.exercises import Checker, facts
 from relmkt_lib.loyalty import Behaviour, LoyaltyProgram, simulate_program, stamp_card_experiment
 
 checker = Checker("08-loyalty-programs")
@@ -21,15 +19,18 @@ N_CUSTOMERS = 20_000
 WEEKS = 52
 SEED = 42
 THRESHOLDS = (500, 1000, 2000, 4000)
+REWARD_SHARE = 0.02  # question 3: a reward worth 2 % of its threshold
+STAMP_CUSTOMERS = 5_000  # question 7's stamp-card experiment
 
 
 def _run(program: LoyaltyProgram, behaviour: Behaviour | None = None):
     behaviour = Behaviour() if behaviour is None else behaviour
-    return simulate_program(N_CUSTOMERS, program, WEEKS, behaviour=behaviour, rng=SEED)
+    return simulate_program(N_CUSTOMERS, program, weeks=WEEKS, behaviour=behaviour, rng=SEED)
 
 
-@cache
-def _null_world() -> dict[str, float]:
+@facts
+def null_world() -> dict[str, float]:
+    """Questions 1-2: a program with no effect, compared naively and at random."""
     c = _run(LoyaltyProgram(), Behaviour.no_effect()).customers
     program = c[c["arm"] == "program"]
     members = program.loc[program["member"], "purchases"].mean()
@@ -39,24 +40,28 @@ def _null_world() -> dict[str, float]:
             "members_vs_control": float(members / control), "difference": float(members - non_members)}
 
 
-@cache
-def _thresholds() -> pd.DataFrame:
-    rows = {t: _run(LoyaltyProgram(reward_threshold=t, reward_value=0.02 * t)).summary for t in THRESHOLDS}
+@facts
+def thresholds() -> dict[str, int]:
+    """Question 3: the threshold with the largest net margin, and those with the largest margin or ROI."""
+    rows = {t: _run(LoyaltyProgram(reward_threshold=t, reward_value=REWARD_SHARE * t)).summary for t in THRESHOLDS}
     table = pd.DataFrame(rows).T
-    table["net"] = table["incremental_margin"] - table["total_cost"]
-    return table
+    net = table["incremental_margin"] - table["total_cost"]
+    return {"net": int(net.idxmax()), "margin": int(table["incremental_margin"].idxmax()),
+            "roi": int(table["roi"].idxmax())}
 
 
-@cache
-def _expiry() -> dict[str, float]:
+@facts
+def expiry() -> dict[str, float]:
+    """Question 5: breakage and liability with points that expire after 13 weeks, or never."""
     never = _run(LoyaltyProgram()).summary
     short = _run(LoyaltyProgram(expiry_weeks=13)).summary
     return {"breakage_13": float(short["breakage"]), "breakage_never": float(never["breakage"]),
             "liability_13": float(short["liability"]), "liability_never": float(never["liability"])}
 
 
-@cache
-def _light_lift() -> dict[str, float]:
+@facts
+def lifts() -> dict[str, float]:
+    """Question 6: the lift in purchases of light and heavy buyers (program arm / control arm - 1)."""
     c = _run(LoyaltyProgram()).customers
     means = c.groupby(["light_buyer", "arm"])["purchases"].mean()
     members = c[(c["arm"] == "program") & c["member"]].groupby("light_buyer")["purchases"].mean()
@@ -65,117 +70,96 @@ def _light_lift() -> dict[str, float]:
             "light_members": float(members[True] / means[(True, "control")] - 1)}
 
 
-def _completion(stamps_needed: int, stamps_given: int) -> float:
-    out = stamp_card_experiment(stamps_needed=stamps_needed, stamps_given=stamps_given, n_customers=5_000, rng=SEED)
-    return float(out.summary["completion_rate"])
+@facts
+def endowed() -> dict[str, float]:
+    """Question 7: completion of an 8-stamp card against a 10-stamp card with 2 stamps given."""
+    def completion(needed: int, given: int) -> float:
+        out = stamp_card_experiment(stamps_needed=needed, stamps_given=given, n_customers=STAMP_CUSTOMERS, rng=SEED)
+        return float(out.summary["completion_rate"])
+
+    gain = completion(10, 2) - completion(8, 0)
+    return {"gain": gain, "reversed": -gain}
 
 
-@cache
-def _endowed() -> dict[str, float]:
-    eight, ten_two = _completion(8, 0), _completion(10, 2)
-    return {"eight": eight, "ten_two": ten_two, "gain": ten_two - eight}
+checker.number(
+    "q1", null_world["naive"], shown_decimals=2,
+    hint="In the program arm (customers['arm'] == 'program'), divide the mean purchases of the members by the "
+    "mean purchases of the non-members.",
+    traps=[
+        (null_world["members_vs_control"], "That compares members with the control arm; the question compares "
+         "them with the non-members of the program arm."),
+        (null_world["difference"], "That is a difference in purchases; give the ratio (members / non-members)."),
+    ],
+)
 
+checker.number(
+    "q2", null_world["randomised"], shown_decimals=3,
+    hint="Divide the mean purchases of the whole program arm (members and non-members together) by the mean "
+    "purchases of the control arm.",
+    traps=[(null_world["members_vs_control"], "Keep the non-members of the program arm too: the randomisation "
+            "made the whole arm comparable to the control arm, not its members.")],
+)
 
-@checker.question("q1", hint="In the program arm (customers['arm'] == 'program'), divide the mean purchases of "
-                             "the members by the mean purchases of the non-members.")
-def _(answer):
-    facts = _null_world()
-    verdict = approx(answer, facts["naive"], abs_tol=0.005)
-    if verdict or verdict.hint:
-        return verdict
-    if approx(answer, facts["members_vs_control"], abs_tol=0.005):
-        return False, "That compares members with the control arm; the question compares them with the non-members of the program arm."
-    if approx(answer, facts["difference"], abs_tol=0.005):
-        return False, "That is a difference in purchases; give the ratio (members / non-members)."
-    return False
+checker.number(
+    "q3", thresholds["net"], shown_decimals=0,
+    hint="Simulate each threshold with reward_value = 0.02 x threshold and the same seed, and take the "
+    "threshold with the largest incremental_margin - total_cost.",
+    traps=[
+        (thresholds["margin"], "That threshold has the largest incremental margin, but subtract the costs: the "
+         "question asks for the net."),
+        (thresholds["roi"], "That threshold has the best ROI (a ratio); the question asks for the largest net "
+         "margin in dollars."),
+    ],
+)
 
-
-@checker.question("q2", hint="Divide the mean purchases of the whole program arm (members and non-members together) "
-                             "by the mean purchases of the control arm.")
-def _(answer):
-    facts = _null_world()
-    verdict = approx(answer, facts["randomised"], abs_tol=0.0005)
-    if verdict or verdict.hint:
-        return verdict
-    if approx(answer, facts["members_vs_control"], abs_tol=0.005):
-        return False, "Keep the non-members of the program arm too: the randomisation made the whole arm comparable to the control arm, not its members."
-    return False
-
-
-@checker.question("q3", hint="Simulate each threshold with reward_value = 0.02 x threshold and the same seed, and "
-                             "take the threshold with the largest incremental_margin - total_cost.")
-def _(answer):
-    table = _thresholds()
-    best = int(table["net"].idxmax())
-    if approx(answer, int(table["incremental_margin"].idxmax())) and not approx(answer, best):
-        return False, "That threshold has the largest incremental margin, but subtract the costs: the question asks for the net."
-    if approx(answer, int(table["roi"].idxmax())) and not approx(answer, best):
-        return False, "That threshold has the best ROI (a ratio); the question asks for the largest net margin in dollars."
-    return approx(answer, best)
-
-
-@checker.question("q4", hint="Breakage is about points, not about customers: what happens to a point that is never redeemed?")
-def _(answer):
-    why_not = {
+checker.choice(
+    "q4", "b", choices="abc",
+    hint="Breakage is about points, not about customers: what happens to a point that is never redeemed?",
+    why_not={
         "a": "Breakage counts points, not members: a member who leaves may have redeemed everything.",
-        "c": "Unredeemed points cost the firm nothing now, but they are still owed until they expire: that is the liability.",
-    }
-    for option, reason in why_not.items():
-        if same_choice(answer, option):
-            return False, reason
-    return same_choice(answer, "b", choices="abc")
+        "c": "Unredeemed points cost the firm nothing now, but they are still owed until they expire: that is "
+             "the liability.",
+    },
+)
 
+# dollars to the cent, as the master prints the liability
+checker.number(
+    "q5", expiry["liability_13"], kind="money", shown_decimals=2,
+    hint="Simulate LoyaltyProgram(expiry_weeks=13) with the same settings and read summary['liability'].",
+    traps=[
+        (expiry["liability_never"], "That is the liability with no expiry; set expiry_weeks=13."),
+        (expiry["breakage_13"], "That is the breakage; the question asks for the liability, in dollars."),
+    ],
+)
 
-@checker.question("q5", hint="Simulate LoyaltyProgram(expiry_weeks=13) with the same settings and read summary['liability'].")
-def _(answer):
-    facts = _expiry()
-    verdict = approx(answer, facts["liability_13"], rel_tol=1e-4)
-    if verdict or verdict.hint:
-        return verdict
-    if approx(answer, facts["liability_never"], rel_tol=1e-4):
-        return False, "That is the liability with no expiry; set expiry_weeks=13."
-    if approx(answer, facts["breakage_13"], abs_tol=0.0005):
-        return False, "That is the breakage; the question asks for the liability, in dollars."
-    return False
+# the master prints the lifts as percentages with one decimal (+18.7%)
+checker.number(
+    "q6", lifts["light"], kind="change", shown_decimals=3,
+    hint="For the light buyers only (customers['light_buyer']), divide the program arm's mean purchases by the "
+    "control arm's, and subtract 1.",
+    traps=[
+        (lifts["heavy"], "That is the heavy buyers' lift; take the customers with light_buyer == True."),
+        (lifts["light_members"], "That compares the light members with the control arm: keep the whole program "
+         "arm, members and non-members, or the selection trap comes back."),
+    ],
+)
 
+checker.number(
+    "q7", endowed["gain"], kind="share_difference", shown_decimals=3,
+    hint="Run stamp_card_experiment(stamps_needed=8, stamps_given=0, n_customers=5_000, rng=42) and "
+    "stamp_card_experiment(stamps_needed=10, stamps_given=2, n_customers=5_000, rng=42); subtract the "
+    "completion shares.",
+    traps=[(endowed["reversed"], "The sign is reversed: give the 10-with-2 card's completion minus the 8-stamp "
+            "card's.")],
+)
 
-@checker.question("q6", hint="For the light buyers only (customers['light_buyer']), divide the program arm's mean "
-                             "purchases by the control arm's, and subtract 1.")
-def _(answer):
-    facts = _light_lift()
-    verdict = approx(answer, facts["light"], abs_tol=0.0005)
-    if verdict or verdict.hint:
-        return verdict
-    if approx(answer, facts["heavy"], abs_tol=0.0005):
-        return False, "That is the heavy buyers' lift; take the customers with light_buyer == True."
-    if approx(answer, facts["light_members"], abs_tol=0.0005):
-        return False, "That compares the light members with the control arm: keep the whole program arm, members and non-members, or the selection trap comes back."
-    if approx(answer, 100 * facts["light"], abs_tol=0.05):
-        return False, "That looks like a percentage: give the share (0.05 for +5 %)."
-    return False
-
-
-@checker.question("q7", hint="Run stamp_card_experiment(8, 0, n_customers=5_000, rng=42) and "
-                             "stamp_card_experiment(10, 2, n_customers=5_000, rng=42); subtract the completion shares.")
-def _(answer):
-    facts = _endowed()
-    verdict = approx(answer, facts["gain"], abs_tol=0.0005)
-    if verdict or verdict.hint:
-        return verdict
-    if approx(answer, -facts["gain"], abs_tol=0.0005):
-        return False, "The sign is reversed: give the 10-with-2 card's completion minus the 8-stamp card's."
-    if approx(answer, 100 * facts["gain"], abs_tol=0.05):
-        return False, "That looks like percentage points: give the difference of the shares (between -1 and 1)."
-    return False
-
-
-@checker.question("q8", hint="Which comparison involves groups that differ only by chance, apart from the program?")
-def _(answer):
-    why_not = {
-        "a": "Members chose to join, and heavier buyers join more: the gap shows up even when the program does nothing.",
-        "b": "Members who joined last year were already heavier buyers, and the year itself differs (season, prices, campaigns).",
-    }
-    for option, reason in why_not.items():
-        if same_choice(answer, option):
-            return False, reason
-    return same_choice(answer, "c", choices="abc")
+checker.choice(
+    "q8", "c", choices="abc",
+    hint="Which comparison involves groups that differ only by chance, apart from the program?",
+    why_not={
+        "a": "Members chose to join, and heavier buyers join more: the gap shows up even when the program does "
+             "nothing.",
+        "b": "Members who joined last year were already heavier buyers, and the year itself differs (season, "
+             "prices, campaigns).",
+    },
+)

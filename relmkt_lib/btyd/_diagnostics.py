@@ -13,17 +13,20 @@ import numpy as np
 import pandas as pd
 
 from .._checks import check_dataframe, check_positive, require_columns
+from ._models import _PurchaseModel
 
 __all__ = ["holdout_by_frequency", "holdout_metrics", "holdout_error_by_decile", "tracking_table",
            "frequency_recency_matrix"]
 
 _SPLIT_COLS = ["frequency_cal", "recency_cal", "T_cal", "frequency_holdout", "duration_holdout"]
+#: Days in a period for each time unit of tracking_table (weeks: days / 7 from the first purchase).
+DAYS_PER_UNIT = {"days": 1, "weeks": 7}
 
 
 def _check_model(model: Any) -> None:
-    if not hasattr(model, "conditional_expected_number_of_purchases_up_to_time") or not hasattr(model, "params_"):
-        raise TypeError(f"model must be a fitted BG/NBD or Pareto/NBD model (fit_bgnbd, fit_pareto_nbd), "
-                        f"not {type(model).__name__}")
+    if not isinstance(model, _PurchaseModel):
+        raise TypeError(f"model must be a BetaGeoModel or a ParetoNBDModel (fitted), not {type(model).__name__}")
+    model._check_fitted()
 
 
 def _predict_holdout(model: Any, split: pd.DataFrame) -> pd.DataFrame:
@@ -31,9 +34,8 @@ def _predict_holdout(model: Any, split: pd.DataFrame) -> pd.DataFrame:
     check_dataframe(split, "split")
     require_columns(split, _SPLIT_COLS, "split")
     dur = split["duration_holdout"].to_numpy(dtype="float64")
-    with np.errstate(all="ignore"):
-        pred = model.conditional_expected_number_of_purchases_up_to_time(
-            dur, *(split[c].to_numpy(dtype="float64") for c in ("frequency_cal", "recency_cal", "T_cal")))
+    history = (split[c].to_numpy(dtype="float64") for c in ("frequency_cal", "recency_cal", "T_cal"))
+    pred = model._purchases(dur, *history)
     return pd.DataFrame({"frequency_cal": split["frequency_cal"].to_numpy(dtype="float64"),
                          "actual": split["frequency_holdout"].to_numpy(dtype="float64"),
                          "predicted": np.asarray(pred, dtype="float64")}, index=split.index)
@@ -47,9 +49,10 @@ def holdout_by_frequency(model: Any, split: pd.DataFrame, *, max_frequency: int 
 
     Examples
     --------
-    >>> from relmkt_lib import btyd
-    >>> split = btyd.cdnow_sample_split()
-    >>> bg = btyd.fit_bgnbd(split.rename(columns=lambda c: c.removesuffix("_cal")))
+    >>> from relmkt_lib.btyd import BetaGeoModel
+    >>> from relmkt_lib.datasets import cdnow_sample_split
+    >>> split = cdnow_sample_split()
+    >>> bg = BetaGeoModel().fit(split.rename(columns=lambda c: c.removesuffix("_cal")))
     >>> holdout_by_frequency(bg, split).round(2).head(3)  # doctest: +NORMALIZE_WHITESPACE
                            customers  actual  predicted
     calibration_purchases
@@ -100,28 +103,45 @@ def holdout_error_by_decile(model: Any, split: pd.DataFrame, *, groups: int = 10
     return out
 
 
-def tracking_table(model: Any, transactions: pd.DataFrame, customer_col: str, date_col: str, *,
-                   calibration_end: Any, observation_end: Any, days_per_period: float = 7) -> pd.DataFrame:
-    """Weekly expected vs actual repeat transactions of a cohort, and their cumulative sums.
+def tracking_table(model: Any, transactions: pd.DataFrame, *, customer_col: str = "customer_id",
+                   date_col: str = "date", calibration_end: Any, observation_end: Any,
+                   time_unit: str = "weeks") -> pd.DataFrame:
+    """Expected vs actual repeat transactions of a cohort per period, and their cumulative sums.
 
+    The cohort is every customer whose first purchase is on or before ``calibration_end``.
     Purchases on the same day are merged and each customer's first day is the trial, not a
     repeat. The expected count adds up, over customers, the model's E[X(t)] for a new customer
-    at the age t each customer has reached (vectorised by day of first purchase). Periods are
-    ``days_per_period`` days long from the cohort's first purchase; the last may be partial.
+    at the age t each customer has reached (vectorised by day of first purchase).
+
+    Parameters
+    ----------
+    model : BetaGeoModel or ParetoNBDModel
+        Fitted in ``time_unit``.
+    transactions : DataFrame
+        One row per purchase, with ``customer_col`` and ``date_col`` (datetime64). Not modified.
+    calibration_end, observation_end : date-like
+        Last day of the calibration period and last observed day, both inclusive (a purchase at
+        15:00 on that day is inside).
+    time_unit : {"weeks", "days"}, default "weeks"
+        The model's time unit and the length of each row: "weeks" are 7-day periods counted
+        from the cohort's first purchase (days / 7, as the model's time); the last may be partial.
 
     Returns
     -------
     DataFrame
         One row per period: ``start`` (date), ``actual``, ``expected``, ``actual_cum``,
-        ``expected_cum`` and ``holdout`` (True after ``calibration_end``).
+        ``expected_cum`` and ``holdout`` (True for periods that start after ``calibration_end``).
     """
     _check_model(model)
     check_dataframe(transactions, "transactions")
     require_columns(transactions, [customer_col, date_col], "transactions")
     if not pd.api.types.is_datetime64_any_dtype(transactions[date_col]):
         raise ValueError(f"column {date_col!r} must hold dates (datetime64); convert it with pandas.to_datetime")
-    step = check_positive(days_per_period, "days_per_period")
-    cal_end, obs_end = pd.Timestamp(calibration_end), pd.Timestamp(observation_end)
+    if time_unit not in DAYS_PER_UNIT:
+        raise ValueError(f"time_unit must be one of {sorted(DAYS_PER_UNIT)} (the model's time unit), "
+                         f"not {time_unit!r}")
+    step = DAYS_PER_UNIT[time_unit]
+    cal_end, obs_end = pd.Timestamp(calibration_end).normalize(), pd.Timestamp(observation_end).normalize()
     if obs_end <= cal_end:
         raise ValueError("observation_end must come after calibration_end")
     log = pd.DataFrame({"c": transactions[customer_col].to_numpy(),
@@ -143,8 +163,7 @@ def tracking_table(model: Any, transactions: pd.DataFrame, customer_col: str, da
     age = np.clip((ends[None, :] - b_days[:, None]) / step, 0, None)
     cum = np.zeros_like(age)
     pos = age > 0
-    with np.errstate(all="ignore"):
-        cum[pos] = model.expected_number_of_purchases_up_to_time(age[pos])
+    cum[pos] = model.expected_purchases_new_customer(age[pos])
     expected_cum = counts @ cum
     out = pd.DataFrame({"start": origin + pd.to_timedelta(np.arange(n_per) * step, unit="D"),
                         "actual": actual.astype(float), "expected": np.diff(expected_cum, prepend=0.0)})
@@ -161,24 +180,25 @@ def frequency_recency_matrix(model: Any, T: float, *, max_frequency: int | None 
     """Expected purchases in the next ``horizon`` (kind="expected") or P(alive) (kind="p_alive")
     for every whole frequency 0..max_frequency and recency 0..max_recency, at age ``T``.
 
-    Impossible cells (frequency 0 with recency > 0) are NaN.
+    ``max_frequency`` defaults to the largest frequency the model was fitted on, ``max_recency``
+    to ``T``. Impossible cells (frequency 0 with recency > 0) are NaN.
     """
     _check_model(model)
     T = check_positive(T, "T")
     if kind not in ("expected", "p_alive"):
         raise ValueError(f"kind must be 'expected' or 'p_alive', not {kind!r}")
-    max_f = int(model.data["frequency"].max()) if max_frequency is None else int(max_frequency)
+    if max_frequency is None and "lifetimes_" not in model.__dict__:
+        raise ValueError("pass max_frequency: this model was not fitted on data (its params_ were set by hand)")
+    max_f = int(model.lifetimes_.data["frequency"].max()) if max_frequency is None else int(max_frequency)
     max_r = int(np.floor(T)) if max_recency is None else int(max_recency)
     if max_r > T:
         raise ValueError(f"max_recency ({max_r}) cannot exceed T ({T})")
     f, r = np.meshgrid(np.arange(max_f + 1.0), np.arange(max_r + 1.0), indexing="ij")
-    with np.errstate(all="ignore"):
-        if kind == "p_alive":
-            v = model.conditional_probability_alive(f.ravel(), r.ravel(), np.full(f.size, T))
-        else:
-            v = model.conditional_expected_number_of_purchases_up_to_time(
-                check_positive(horizon, "horizon"), f.ravel(), r.ravel(), np.full(f.size, T))
-    v = np.asarray(v, dtype="float64").reshape(f.shape)
+    if kind == "p_alive":
+        v = model._alive(f.ravel(), r.ravel(), np.full(f.size, T))
+    else:
+        v = model._purchases(check_positive(horizon, "horizon"), f.ravel(), r.ravel(), np.full(f.size, T))
+    v = v.reshape(f.shape)
     v[(f == 0) & (r > 0)] = np.nan
     return pd.DataFrame(v, index=pd.Index(range(max_f + 1), name="frequency"),
                         columns=pd.Index(range(max_r + 1), name="recency"))

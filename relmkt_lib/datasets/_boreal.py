@@ -1,6 +1,6 @@
 """Builder of the Boreal dataset, a fictional Quebec outdoor and home-goods retailer.
 
-Private module: use ``relmkt_lib.simulate.build_boreal``. The data card
+Private module: use ``relmkt_lib.datasets.build_boreal``. The data card
 (``datasets/boreal/README.md``) documents every mechanism and true parameter set here.
 
 The simulation runs day by day from 2023-01-01 to 2025-12-31 over all customers at once
@@ -11,18 +11,21 @@ coupon responses, and the loyalty program's enrolments and points.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from .._checks import as_rng
+from ._boreal_campaigns import BOREAL_CAMPAIGNS, Campaign, campaigns_table
 
 __all__ = ["BOREAL_SEED", "BOREAL_TRUTH", "BOREAL_CAMPAIGNS", "build_boreal"]
 
 BOREAL_SEED = 20230101
 START = np.datetime64("2023-01-01")
 N_DAYS = 1096  # 2023-01-01 .. 2025-12-31
+#: Day number of the "last purchase" of a customer who has not bought yet (long before the start).
+NEVER_BOUGHT_DAY = -10_000
 
 #: True parameters of the customer process (rates per week; spend in dollars).
 BOREAL_TRUTH = {
@@ -43,70 +46,6 @@ _REGIONS = ["Montréal", "Montérégie", "Capitale-Nationale", "Laurentides", "L
 _REGION_P = [0.27, 0.17, 0.12, 0.10, 0.07, 0.07, 0.06, 0.05, 0.05, 0.04]
 _AGES = ["18-24", "25-34", "35-44", "45-54", "55-64", "65+"]
 _AGE_P = [0.08, 0.20, 0.22, 0.20, 0.17, 0.13]
-
-
-@dataclass(frozen=True)
-class _Campaign:
-    campaign_id: int
-    name: str
-    objective: str
-    channel: str
-    content: str
-    start_date: str
-    end_date: str
-    discount_rate: float
-    cost_per_contact: float
-    fixed_cost: float
-    control_share: float
-    response_window_days: int
-    target: str
-    #: coupon response probability: (alive regular, alive deal-seeker, lapsed regular, lapsed deal-seeker)
-    coupon: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
-    rate_effect: tuple[float, int] = (1.0, 0)    # purchase-rate multiplier, for how many days
-    hazard_effect: tuple[float, int] = (1.0, 0)  # dropout-hazard multiplier, for how many days
-    prospects_mailed: int = 0
-
-
-_PROMO = (0.06, 0.25, 0.01, 0.05)
-BOREAL_CAMPAIGNS = (
-    _Campaign(1, "Prospection printemps -40 %", "acquisition", "direct_mail", "discount",
-              "2023-03-20", "2023-03-20", 0.40, 0.95, 2500.0, 0.0, 45,
-              "rented list of prospects (not customers); responders join with a 40 % coupon",
-              prospects_mailed=9000),
-    _Campaign(2, "Guide du plein air 2023", "relationship", "email", "informative",
-              "2023-05-10", "2023-05-10", 0.0, 0.02, 1500.0, 0.10, 30,
-              "all customers with email consent", rate_effect=(1.15, 30), hazard_effect=(0.85, 90)),
-    _Campaign(3, "Vendredi fou -20 %", "promotion", "email", "discount",
-              "2023-11-20", "2023-11-20", 0.20, 0.02, 500.0, 0.10, 14,
-              "all customers with email consent", coupon=_PROMO),
-    _Campaign(4, "Bienvenue chez Boreal", "relationship", "email", "informative",
-              "2024-01-04", "2024-12-31", 0.0, 0.06, 6000.0, 0.30, 21,
-              "new customers acquired in 2024 with email consent, 3 days after the first purchase "
-              "(a sequence of 3 emails: welcome, care guide, newsletter)",
-              rate_effect=(1.25, 180), hazard_effect=(0.3, 365)),
-    _Campaign(5, "Méga-solde -40 %", "promotion", "direct_mail+email", "discount",
-              "2024-04-15", "2024-04-15", 0.40, 0.95, 1500.0, 0.20, 21,
-              "every customer acquired before 2024-04-01 (postal mail to all, "
-              "plus an email to those with email consent)", coupon=(0.32, 0.70, 0.06, 0.25)),
-    _Campaign(6, "Vente éclair SMS -15 %", "promotion", "sms", "discount",
-              "2024-06-20", "2024-06-20", 0.15, 0.05, 300.0, 0.10, 7,
-              "customers with SMS consent who bought in the last 365 days", coupon=_PROMO),
-    _Campaign(7, "Prospection automne -40 %", "acquisition", "direct_mail", "discount",
-              "2024-09-16", "2024-09-16", 0.40, 0.95, 2500.0, 0.0, 45,
-              "rented list of prospects (not customers); responders join with a 40 % coupon",
-              prospects_mailed=9000),
-    _Campaign(8, "Guide-cadeaux des Fêtes 2024", "relationship", "email", "informative",
-              "2024-11-15", "2024-11-15", 0.0, 0.02, 2000.0, 0.10, 30,
-              "all customers with email consent", rate_effect=(1.15, 30), hazard_effect=(0.85, 90)),
-    _Campaign(9, "On s'ennuie de vous (appel)", "reactivation", "phone", "discount",
-              "2025-02-10", "2025-02-10", 0.15, 6.50, 0.0, 0.20, 30,
-              "lapsed customers (no purchase in the last 270 days) with phone consent",
-              coupon=(0.20, 0.30, 0.05, 0.10)),
-    _Campaign(10, "On s'ennuie de vous (postal)", "reactivation", "direct_mail", "discount",
-              "2025-02-10", "2025-02-10", 0.25, 0.95, 800.0, 0.20, 30,
-              "lapsed customers (no purchase in the last 270 days) without phone consent",
-              coupon=(0.10, 0.25, 0.02, 0.08)),
-)
 
 
 def _day(date: str) -> int:
@@ -155,7 +94,7 @@ def _draw_customers(rng: np.random.Generator, n: int) -> pd.DataFrame:
     })
 
 
-def _targets(c: _Campaign, d: int, k: int, cu: pd.DataFrame, last: np.ndarray) -> np.ndarray:
+def _targets(c: Campaign, d: int, k: int, cu: pd.DataFrame, last: np.ndarray) -> np.ndarray:
     """Indices (among the first k customers, acquired by day d) a campaign selects on day d."""
     email = cu["consent_email"].to_numpy()[:k]
     if c.campaign_id == 4:
@@ -171,30 +110,100 @@ def _targets(c: _Campaign, d: int, k: int, cu: pd.DataFrame, last: np.ndarray) -
     return np.flatnonzero(email)
 
 
+@dataclass
+class _State:
+    """The customers' evolving state in the daily simulation (one entry per customer)."""
+
+    alive: np.ndarray
+    hazard: np.ndarray
+    dropout: np.ndarray
+    last: np.ndarray
+    rate_until: np.ndarray  # per informative campaign: the last day its rate effect lasts
+    haz_until: np.ndarray
+    pf_until: np.ndarray
+    coupon_day: np.ndarray
+    coupon_camp: np.ndarray
+    member: np.ndarray
+    enrol: np.ndarray
+    balance: np.ndarray
+    last_earn: np.ndarray
+    tx: list = field(default_factory=list)
+    contacts: list = field(default_factory=list)
+    points: list = field(default_factory=list)
+
+    @classmethod
+    def start(cls, n: int, n_slots: int) -> _State:
+        return cls(alive=np.ones(n, bool), hazard=np.zeros(n), dropout=np.full(n, -1),
+                   last=np.full(n, NEVER_BOUGHT_DAY), rate_until=np.full((n_slots, n), -1),
+                   haz_until=np.full((n_slots, n), -1), pf_until=np.full(n, -1), coupon_day=np.full(n, -1),
+                   coupon_camp=np.zeros(n, np.int64), member=np.zeros(n, bool), enrol=np.full(n, -1),
+                   balance=np.zeros(n, np.int64), last_earn=np.full(n, -1))
+
+
+def _contact(rng: np.random.Generator, c: Campaign, d: int, k: int, cu: pd.DataFrame, s: _State,
+             slot: dict[int, int]) -> None:
+    """One campaign's contacts on day d: random hold-out, then its effects on the treated."""
+    idx = _targets(c, d, k, cu, s.last)
+    if idx.size == 0:
+        return
+    treated = rng.random(idx.size) >= c.control_share
+    chan = np.full(idx.size, c.channel)
+    if c.channel == "direct_mail+email":
+        chan = np.where(cu["consent_email"].to_numpy()[idx], c.channel, "direct_mail")
+    s.contacts.append((np.full(idx.size, c.campaign_id), idx, np.full(idx.size, d), treated, chan))
+    tr = idx[treated]
+    if c.campaign_id in slot:
+        s.rate_until[slot[c.campaign_id], tr] = d + c.rate_effect[1]
+        s.haz_until[slot[c.campaign_id], tr] = d + c.hazard_effect[1]
+    if any(c.coupon):
+        p = np.asarray(c.coupon)[np.where(s.alive[tr], 0, 2) + cu["deal"].to_numpy()[tr]]
+        resp = tr[rng.random(tr.size) < p]
+        lag = np.minimum(rng.geometric(0.2, resp.size) - 1, c.response_window_days - 1)
+        s.coupon_day[resp], s.coupon_camp[resp] = d + lag, c.campaign_id
+
+
+def _loyalty(rng: np.random.Generator, d: int, buyers: np.ndarray, amount: np.ndarray, on_web: np.ndarray,
+             lam: np.ndarray, s: _State) -> None:
+    """Self-selected enrolment (heavier buyers join more), points earned and redeemed on day d."""
+    cand = buyers[~s.member[buyers]]
+    p_join = np.minimum(0.12 * np.sqrt(lam[cand] / 0.08), 0.6) * np.where(on_web[~s.member[buyers]], 0.6, 1.3)
+    join = cand[rng.random(cand.size) < p_join]
+    s.member[join], s.enrol[join] = True, d
+    is_m = s.member[buyers]
+    mb, earned = buyers[is_m], np.floor(amount[is_m]).astype(np.int64)
+    s.balance[mb] += earned
+    s.last_earn[mb] = d
+    s.points.append((mb, np.full(mb.size, d), np.zeros(mb.size, np.int64), earned))
+    red = mb[(s.balance[mb] >= 500) & (rng.random(mb.size) < 0.5)]
+    spent = s.balance[red] // 500 * 500
+    s.balance[red] -= spent
+    s.points.append((red, np.full(red.size, d), np.ones(red.size, np.int64), -spent))
+
+
+def _day_rate(d: int, k: int, lam: np.ndarray, s: _State, rate_m: np.ndarray, season: float, weekday: float,
+              norm: float) -> np.ndarray:
+    """Purchase rate on day d of the first k customers (season, campaigns, loyalty, pull-forward)."""
+    sl = slice(0, k)
+    rate = lam[sl] / 7.0 * season * weekday / norm
+    rate = rate * np.where(s.rate_until[:, sl] >= d, rate_m, 1.0).prod(axis=0)
+    rate = rate * np.where(s.member[sl], BOREAL_TRUTH["loyalty_rate_mult"], 1.0)
+    return rate * np.where(s.pf_until[sl] >= d, 0.4, 1.0)  # pull-forward after a coupon purchase
+
+
 def _simulate(rng: np.random.Generator, cu: pd.DataFrame):
     """Run the daily process; return transactions, contacts, point events and state."""
     n = len(cu)
     t = BOREAL_TRUTH
     acq, lam, mu, nu = (cu[c].to_numpy() for c in ("acq_day", "lam", "mu", "nu"))
-    deal, web, budget = cu["deal"].to_numpy(), cu["web"].to_numpy(), cu["budget"].to_numpy()
-    first_camp = cu["campaign"].to_numpy()
+    web, budget, first_camp = cu["web"].to_numpy(), cu["budget"].to_numpy(), cu["campaign"].to_numpy()
     launch = _day(t["loyalty_launch"])
-    alive = np.ones(n, bool)
-    hazard = np.zeros(n)
-    dropout = np.full(n, -1)
-    last = np.full(n, -10_000)
-    slot = {c.campaign_id: i for i, c in enumerate(c for c in BOREAL_CAMPAIGNS if c.rate_effect[1])}
-    rate_until = np.full((len(slot), n), -1)  # effects of informative campaigns stack
-    haz_until = np.full((len(slot), n), -1)
-    rate_m = np.array([c.rate_effect[0] for c in BOREAL_CAMPAIGNS if c.rate_effect[1]])[:, None]
-    haz_m = np.array([c.hazard_effect[0] for c in BOREAL_CAMPAIGNS if c.rate_effect[1]])[:, None]
-    pf_until = np.full(n, -1)
-    coupon_day, coupon_camp = np.full(n, -1), np.zeros(n, np.int64)
-    member, enrol = np.zeros(n, bool), np.full(n, -1)
-    balance, last_earn = np.zeros(n, np.int64), np.full(n, -1)
-    tx, contacts, points = [], [], []
+    informative = [c for c in BOREAL_CAMPAIGNS if c.rate_effect[1]]
+    slot = {c.campaign_id: i for i, c in enumerate(informative)}  # effects of informative campaigns stack
+    rate_m = np.array([c.rate_effect[0] for c in informative])[:, None]
+    haz_m = np.array([c.hazard_effect[0] for c in informative])[:, None]
+    s = _State.start(n, len(slot))
     welcome = BOREAL_CAMPAIGNS[3]
-    by_start: dict[int, list[_Campaign]] = {}
+    by_start: dict[int, list[Campaign]] = {}
     for c in BOREAL_CAMPAIGNS[1:]:
         # the welcome sequence runs every day of its window (below), not once at its start
         if c.objective != "acquisition" and c is not welcome:
@@ -206,45 +215,23 @@ def _simulate(rng: np.random.Generator, cu: pd.DataFrame):
 
     for d in range(N_DAYS):
         k = int(np.searchsorted(acq, d, side="right"))
-        todays = list(by_start.get(d, []))
-        if w_first <= d <= w_last:
-            todays.append(welcome)
-        for c in todays:  # contacts, random hold-out, effects on the treated
-            idx = _targets(c, d, k, cu, last)
-            if idx.size == 0:
-                continue
-            treated = rng.random(idx.size) >= c.control_share
-            chan = np.full(idx.size, c.channel)
-            if c.channel == "direct_mail+email":
-                chan = np.where(cu["consent_email"].to_numpy()[idx], c.channel, "direct_mail")
-            contacts.append((np.full(idx.size, c.campaign_id), idx, np.full(idx.size, d), treated, chan))
-            tr = idx[treated]
-            if c.campaign_id in slot:
-                rate_until[slot[c.campaign_id], tr] = d + c.rate_effect[1]
-                haz_until[slot[c.campaign_id], tr] = d + c.hazard_effect[1]
-            if any(c.coupon):
-                p = np.asarray(c.coupon)[np.where(alive[tr], 0, 2) + deal[tr]]
-                resp = tr[rng.random(tr.size) < p]
-                lag = np.minimum(rng.geometric(0.2, resp.size) - 1, c.response_window_days - 1)
-                coupon_day[resp], coupon_camp[resp] = d + lag, c.campaign_id
+        for c in by_start.get(d, []) + ([welcome] if w_first <= d <= w_last else []):
+            _contact(rng, c, d, k, cu, s, slot)
         sl = slice(0, k)
-        h = mu[sl] / 7.0 * np.where(haz_until[:, sl] >= d, haz_m, 1.0).prod(axis=0)
-        hazard[sl] += np.where(alive[sl] & (acq[sl] < d), h, 0.0)
-        died = alive[sl] & (hazard[sl] > budget[sl])
-        alive[sl] &= ~died
-        dropout[sl][died] = d
-        rate = lam[sl] / 7.0 * season[d] * weekday[d] / norm
-        rate = rate * np.where(rate_until[:, sl] >= d, rate_m, 1.0).prod(axis=0)
-        rate = rate * np.where(member[sl], t["loyalty_rate_mult"], 1.0)
-        rate = rate * np.where(pf_until[sl] >= d, 0.4, 1.0)  # pull-forward after a coupon purchase
-        organic = alive[sl] & (acq[sl] < d) & (rng.random(k) < -np.expm1(-rate))
+        h = mu[sl] / 7.0 * np.where(s.haz_until[:, sl] >= d, haz_m, 1.0).prod(axis=0)
+        s.hazard[sl] += np.where(s.alive[sl] & (acq[sl] < d), h, 0.0)
+        died = s.alive[sl] & (s.hazard[sl] > budget[sl])
+        s.alive[sl] &= ~died
+        s.dropout[sl][died] = d
+        rate = _day_rate(d, k, lam, s, rate_m, season[d], weekday[d], norm)
+        organic = s.alive[sl] & (acq[sl] < d) & (rng.random(k) < -np.expm1(-rate))
         first = acq[sl] == d
-        coupon = coupon_day[sl] == d
+        coupon = s.coupon_day[sl] == d
         buyers = np.flatnonzero(organic | first | coupon)
         if buyers.size == 0:
             continue
         is_coupon = coupon[buyers]
-        camp = np.where(is_coupon, coupon_camp[buyers], np.where(first[buyers], first_camp[buyers], 0))
+        camp = np.where(is_coupon, s.coupon_camp[buyers], np.where(first[buyers], first_camp[buyers], 0))
         disc = np.zeros(buyers.size)
         for c in BOREAL_CAMPAIGNS:
             disc[camp == c.campaign_id] = c.discount_rate
@@ -252,28 +239,16 @@ def _simulate(rng: np.random.Generator, cu: pd.DataFrame):
         amount = np.maximum(np.round(list_price * (1.0 - disc), 2), 1.0)
         items = 1 + rng.poisson(list_price / 60.0)
         on_web = rng.random(buyers.size) < web[buyers]
-        tx.append((buyers, np.full(buyers.size, d), amount, on_web, items, disc, camp))
-        pf_until[buyers[is_coupon]] = d + 60
-        last[buyers] = d
-        if d >= launch:  # loyalty: self-selected enrolment (heavier buyers join more), points
-            cand = buyers[~member[buyers]]
-            p_join = np.minimum(0.12 * np.sqrt(lam[cand] / 0.08), 0.6) * np.where(on_web[~member[buyers]], 0.6, 1.3)
-            join = cand[rng.random(cand.size) < p_join]
-            member[join], enrol[join] = True, d
-            is_m = member[buyers]
-            mb, earned = buyers[is_m], np.floor(amount[is_m]).astype(np.int64)
-            balance[mb] += earned
-            last_earn[mb] = d
-            points.append((mb, np.full(mb.size, d), np.zeros(mb.size, np.int64), earned))
-            red = mb[(balance[mb] >= 500) & (rng.random(mb.size) < 0.5)]
-            spent = balance[red] // 500 * 500
-            balance[red] -= spent
-            points.append((red, np.full(red.size, d), np.ones(red.size, np.int64), -spent))
-        exp = np.flatnonzero(member & (balance > 0) & (last_earn == d - 365))  # points expire
-        points.append((exp, np.full(exp.size, d), np.full(exp.size, 2), -balance[exp]))
-        balance[exp] = 0
-    state = {"alive": alive, "dropout": dropout, "member": member, "enrol": enrol}
-    return tx, contacts, points, state
+        s.tx.append((buyers, np.full(buyers.size, d), amount, on_web, items, disc, camp))
+        s.pf_until[buyers[is_coupon]] = d + 60
+        s.last[buyers] = d
+        if d >= launch:
+            _loyalty(rng, d, buyers, amount, on_web, lam, s)
+        exp = np.flatnonzero(s.member & (s.balance > 0) & (s.last_earn == d - 365))  # points expire
+        s.points.append((exp, np.full(exp.size, d), np.full(exp.size, 2), -s.balance[exp]))
+        s.balance[exp] = 0
+    state = {"alive": s.alive, "dropout": s.dropout, "member": s.member, "enrol": s.enrol}
+    return s.tx, s.contacts, s.points, state
 
 
 def _dates(day: np.ndarray) -> np.ndarray:
@@ -369,20 +344,3 @@ def build_boreal(*, n_customers: int = 6000, rng: None | int | np.random.Generat
     return {"customers": customers, "transactions": transactions, "campaigns": campaigns_table(),
             "contacts": contacts_df, "loyalty_members": members, "loyalty_points": loyalty_points,
             "customer_truth": truth}
-
-
-def campaigns_table() -> pd.DataFrame:
-    """The campaigns table (fixed design, no randomness)."""
-    rows = [{
-        "campaign_id": c.campaign_id, "name": c.name, "objective": c.objective, "channel": c.channel,
-        "content": c.content, "start_date": c.start_date, "end_date": c.end_date,
-        "response_window_days": c.response_window_days, "discount_rate": c.discount_rate,
-        "cost_per_contact": c.cost_per_contact, "fixed_cost": c.fixed_cost,
-        "control_share": c.control_share, "prospects_mailed": c.prospects_mailed or None,
-        "target": c.target,
-    } for c in BOREAL_CAMPAIGNS]
-    df = pd.DataFrame(rows)
-    for col in ("start_date", "end_date"):
-        df[col] = pd.to_datetime(df[col]).astype("datetime64[ns]")
-    df["prospects_mailed"] = df["prospects_mailed"].astype("Int64")
-    return df

@@ -18,7 +18,7 @@ from ._loaders import data_dir
 __all__ = ["write_tables", "rebuild"]
 
 
-def write_tables(tables: Mapping[str, pd.DataFrame], out_dir: str | os.PathLike,
+def write_tables(tables: Mapping[str, pd.DataFrame], out_dir: str | os.PathLike, *,
                  decimals: Mapping[str, int] | None = None) -> list[Path]:
     """Write DataFrames as CSV files, byte for byte the same on every run.
 
@@ -65,7 +65,7 @@ _SYNTHETIC = {
 }
 
 
-def rebuild(name: str, out_dir: str | os.PathLike | None = None) -> list[Path]:
+def rebuild(name: str, *, out_dir: str | os.PathLike | None = None) -> list[Path]:
     """Regenerate a synthetic dataset's CSV files from its builder and seed.
 
     This is what ``python datasets/NAME/make_data.py`` runs. The files come out byte for
@@ -86,7 +86,7 @@ def rebuild(name: str, out_dir: str | os.PathLike | None = None) -> list[Path]:
         raise ValueError(f"unknown dataset {name!r}; the synthetic datasets are {sorted(_SYNTHETIC)}")
     builder, seed, decimals = _SYNTHETIC[name]
     tables = builder(rng=seed)
-    return write_tables(tables, data_dir() / name if out_dir is None else out_dir, decimals)
+    return write_tables(tables, data_dir() / name if out_dir is None else out_dir, decimals=decimals)
 
 
 def _rebuild_cli(name: str, argv: list[str] | None = None) -> None:
@@ -96,5 +96,5 @@ def _rebuild_cli(name: str, argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=f"Rebuild the {name} dataset's CSV files.")
     parser.add_argument("--out", type=Path, default=None, help="output folder (default: the dataset's folder)")
     args = parser.parse_args(argv)
-    for path in rebuild(name, args.out):
+    for path in rebuild(name, out_dir=args.out):
         print(f"{path}: {path.stat().st_size:,} bytes")

@@ -26,6 +26,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..data import calibration_holdout_split
+
 __all__ = [
     "data_dir",
     "load_cdnow",
@@ -194,19 +196,18 @@ def load_cdnow_sample() -> pd.DataFrame:
 def cdnow_sample_split() -> pd.DataFrame:
     """The CDNOW sample's calibration (to 1997-09-30) and 39-week holdout (to 1998-06-30), in weeks.
 
-    :func:`relmkt_lib.data.calibration_holdout_split` with daily merging and days / 7, so the
+    :func:`relmkt_lib.data.calibration_holdout_split` with ``time_unit="weeks"`` (days / 7), so the
     ``_cal`` columns reproduce the published summary (:func:`relmkt_lib.datasets.load_cdnow_summary`).
 
     Examples
     --------
     >>> split = cdnow_sample_split()
-    >>> split.loc[1, ["frequency_cal", "recency_cal", "T_cal", "frequency_holdout", "duration_holdout"]].round(2).tolist()
+    >>> cols = ["frequency_cal", "recency_cal", "T_cal", "frequency_holdout", "duration_holdout"]
+    >>> split.loc[1, cols].round(2).tolist()
     [2.0, 30.43, 38.86, 1.0, 39.0]
     """
-    from ..data import calibration_holdout_split
-
-    return calibration_holdout_split(load_cdnow_sample(), "customer_id", "date", "1997-09-30", "1998-06-30",
-                                     "amount", freq="D", freq_multiplier=7)
+    return calibration_holdout_split(load_cdnow_sample(), amount_col="amount", calibration_end="1997-09-30",
+                                     observation_end="1998-06-30", time_unit="weeks")
 
 
 def load_donations() -> pd.DataFrame:

@@ -1,6 +1,6 @@
 """Builder of the subscriptions dataset, a fictional Quebec telecom's subscriber base.
 
-Private module: use ``relmkt_lib.simulate.build_subscriptions``. The data card
+Private module: use ``relmkt_lib.datasets.build_subscriptions``. The data card
 (``datasets/subscriptions/README.md``) documents the true parameters defined here.
 
 Churn model: each subscriber has a baseline monthly churn probability

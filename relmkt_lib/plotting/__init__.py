@@ -8,25 +8,25 @@ inside the functions, so ``import relmkt_lib`` stays fast.
 One private module per domain (``_metrics``, ``_rfm``, ...); this file only re-exports them.
 """
 
-from ._btyd import *  # noqa: F403
+from ._btyd import *
 from ._btyd import __all__ as _btyd_all
-from ._clv import *  # noqa: F403
+from ._clv import *
 from ._clv import __all__ as _clv_all
-from ._cohorts import *  # noqa: F403
+from ._cohorts import *
 from ._cohorts import __all__ as _cohorts_all
-from ._contractual import *  # noqa: F403
+from ._contractual import *
 from ._contractual import __all__ as _contractual_all
-from ._data import *  # noqa: F403
+from ._data import *
 from ._data import __all__ as _data_all
-from ._loyalty import *  # noqa: F403
+from ._loyalty import *
 from ._loyalty import __all__ as _loyalty_all
-from ._metrics import *  # noqa: F403
+from ._metrics import *
 from ._metrics import __all__ as _metrics_all
-from ._migration import *  # noqa: F403
+from ._migration import *
 from ._migration import __all__ as _migration_all
-from ._rfm import *  # noqa: F403
+from ._rfm import *
 from ._rfm import __all__ as _rfm_all
-from ._style import *  # noqa: F403
+from ._style import *
 from ._style import __all__ as _style_all
 
 __all__ = [

@@ -107,7 +107,7 @@ def plot_clv_sensitivity(curves: pd.DataFrame, *, mark: float | None = None, mar
         raise ValueError("the index of curves must be increasing retention rates between 0 and 1 "
                          "(0.8 for 80 %), not percentages")
     if not np.isfinite(values).all():
-        raise ValueError("curves has missing or infinite lifetime values; keep retention below 1 + discount")
+        raise ValueError("curves has missing or infinite lifetime values; keep retention below 1 + discount_rate")
     if mark is not None and not 0 <= float(mark) <= 1:
         raise ValueError(f"mark must be a retention rate between 0 and 1, got {mark!r}")
     ax = get_axes(ax)

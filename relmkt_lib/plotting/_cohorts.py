@@ -3,7 +3,8 @@
 They take the tables that :mod:`relmkt_lib.cohorts` returns (this module does not import it):
 ``plot_retention_heatmap`` and ``plot_retention_curves`` a :func:`~relmkt_lib.cohorts.retention_matrix`,
 ``plot_cohort_revenue`` a :func:`~relmkt_lib.cohorts.cohort_table` with revenue, and
-``plot_value_levers`` a :func:`~relmkt_lib.cohorts.value_levers` table.
+``plot_value_levers`` a :func:`~relmkt_lib.clv.value_levers` (chapter 03) or
+:func:`~relmkt_lib.clv.clv_levers` (chapter 04) table.
 """
 
 from __future__ import annotations
@@ -36,8 +37,10 @@ def _check_matrix(matrix: Any) -> pd.DataFrame:
     return matrix
 
 
-def _period_label(obj: pd.DataFrame) -> str:
-    unit = _UNITS.get(obj.attrs.get("freq", ""), "periods")
+def _period_label(matrix: pd.DataFrame) -> str:
+    """The x label, in the unit of the cohorts (a retention matrix is indexed by pandas Periods)."""
+    freq = matrix.index.freqstr[0] if isinstance(matrix.index, pd.PeriodIndex) else ""
+    unit = _UNITS.get(freq, "periods")
     return f"Time since acquisition ({unit}; 0 = acquisition period)"
 
 
@@ -99,7 +102,7 @@ def plot_retention_heatmap(matrix: pd.DataFrame, *, annotate: bool | None = None
 
 
 def plot_retention_curves(matrix: pd.DataFrame, *, average: pd.DataFrame | pd.Series | None = None,
-                          start: int = 0, ax: Axes | None = None, **kwargs: Any) -> Axes:
+                          min_period: int = 0, ax: Axes | None = None, **kwargs: Any) -> Axes:
     """One retention curve per cohort (oldest dark, newest light), with an optional average.
 
     Parameters
@@ -109,8 +112,8 @@ def plot_retention_curves(matrix: pd.DataFrame, *, average: pd.DataFrame | pd.Se
     average : DataFrame or Series, optional
         The output of :func:`relmkt_lib.cohorts.average_retention_curve` (its ``retention``
         column) or a Series indexed by period number; drawn as a thick black line.
-    start : int, default 0
-        First period drawn: ``start=1`` leaves out the 100 % of period 0, so that the y axis
+    min_period : int, default 0
+        First period drawn: ``min_period=1`` leaves out the 100 % of period 0, so that the y axis
         zooms in on the later periods.
     ax : matplotlib Axes, optional
     **kwargs
@@ -132,12 +135,13 @@ def plot_retention_curves(matrix: pd.DataFrame, *, average: pd.DataFrame | pd.Se
         if not isinstance(average, pd.Series):
             raise TypeError("average must be the output of cohorts.average_retention_curve(...) or a Series")
     top = int(np.max(np.asarray(matrix.columns, dtype=float)))
-    if isinstance(start, bool) or not isinstance(start, (int, np.integer)) or not 0 <= start <= top:
-        raise ValueError(f"start must be a whole number from 0 to {top} (the last period in matrix), got {start!r}")
-    keep = np.asarray(matrix.columns, dtype=float) >= start
+    if isinstance(min_period, bool) or not isinstance(min_period, (int, np.integer)) or not 0 <= min_period <= top:
+        raise ValueError(f"min_period must be a whole number from 0 to {top} (the last period in matrix), "
+                         f"got {min_period!r}")
+    keep = np.asarray(matrix.columns, dtype=float) >= min_period
     matrix = matrix.loc[:, keep]
     if average is not None:
-        average = average[np.asarray(average.index, dtype=float) >= start]
+        average = average[np.asarray(average.index, dtype=float) >= min_period]
     import matplotlib.pyplot as plt
 
     ax = get_axes(ax)
@@ -237,7 +241,8 @@ def plot_value_levers(levers: pd.DataFrame, *, ax: Axes | None = None, **kwargs:
     Parameters
     ----------
     levers : DataFrame
-        The output of :func:`relmkt_lib.cohorts.value_levers`.
+        The output of :func:`relmkt_lib.clv.value_levers` (re-exported by ``cohorts``) or of
+        :func:`relmkt_lib.clv.clv_levers` (then relabel the x axis).
     ax : matplotlib Axes, optional
     **kwargs
         Passed to ``Axes.barh``.

@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .._checks import active_counts_array
+from ..exceptions import NotFittedError
 from ._base import get_axes, percent_axis
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -15,18 +17,19 @@ __all__: list[str] = ["plot_survival_fit", "plot_retention_rates", "plot_churn_d
 
 
 def _fitted(model: Any) -> tuple[float, float]:
-    if not hasattr(model, "params_"):
-        raise ValueError("model must be a fitted ShiftedBetaGeometric; call .fit(active_counts) first")
+    if "params_" not in getattr(model, "__dict__", {}):
+        raise NotFittedError("model must be a fitted ShiftedBetaGeometric; call .fit(active_counts) first")
     return float(model.params_["alpha"]), float(model.params_["beta"])
 
 
-def _observed(observed: Any) -> np.ndarray:
-    from ..contractual import active_counts_array
+def _last_period(last_period: int | None, n: np.ndarray) -> int:
+    last = len(n) - 1 if last_period is None else int(last_period)
+    if last < 1:
+        raise ValueError(f"last_period must be at least 1, got {last_period}")
+    return last
 
-    return active_counts_array(observed)
 
-
-def plot_survival_fit(observed: Any, model: Any, *, horizon: int | None = None,
+def plot_survival_fit(observed: Any, model: Any, *, last_period: int | None = None,
                       others: dict[str, Any] | None = None, ax: Axes | None = None,
                       **kwargs: Any) -> Axes:
     """Observed share still active against the sBG fit, with the calibration / holdout split.
@@ -37,10 +40,10 @@ def plot_survival_fit(observed: Any, model: Any, *, horizon: int | None = None,
         Active counts per period from period 0, calibration and holdout periods together.
     model : fitted ShiftedBetaGeometric
         Its ``n_periods_`` marks the end of the calibration periods.
-    horizon : int, optional
+    last_period : int, optional
         Last period of the projection (default: the last observed period).
     others : dict of label -> array, optional
-        Other projected survival curves (shares, one value per period 0..horizon) to compare.
+        Other projected survival curves (shares, one value per period from 0) to compare.
     ax : matplotlib Axes, optional
     **kwargs
         Passed to the sBG line's ``Axes.plot``.
@@ -56,14 +59,12 @@ def plot_survival_fit(observed: Any, model: Any, *, horizon: int | None = None,
     'Share of the cohort still active'
     """
     _fitted(model)
-    n = _observed(observed)
-    horizon = len(n) - 1 if horizon is None else int(horizon)
-    if horizon < 1:
-        raise ValueError(f"horizon must be at least 1 period, got {horizon}")
-    t = np.arange(horizon + 1)
+    n = active_counts_array(observed)
+    last = _last_period(last_period, n)
+    t = np.arange(last + 1)
     ax = get_axes(ax)
     calib = model.n_periods_
-    ax.axvspan(calib, max(horizon, len(n) - 1), color="0.93", zorder=0)
+    ax.axvspan(calib, max(last, len(n) - 1), color="0.93", zorder=0)
     ax.plot(np.arange(len(n)), n / n[0], "o", color="black", label="observed", zorder=3)
     ax.plot(t, model.survival(t), **{"color": "C0", "linewidth": 2, "label": "sBG fit and projection",
                                      **kwargs})
@@ -81,7 +82,7 @@ def plot_survival_fit(observed: Any, model: Any, *, horizon: int | None = None,
 
 
 def plot_retention_rates(observed: Any, model: Any, *, constant: float | None = None,
-                         horizon: int | None = None, ax: Axes | None = None, **kwargs: Any) -> Axes:
+                         last_period: int | None = None, ax: Axes | None = None, **kwargs: Any) -> Axes:
     """Observed period-to-period retention rates against the sBG curve and a constant rate.
 
     Parameters
@@ -91,7 +92,7 @@ def plot_retention_rates(observed: Any, model: Any, *, constant: float | None = 
     model : fitted ShiftedBetaGeometric
     constant : float, optional
         A constant retention rate (the geometric model) drawn as a flat line.
-    horizon : int, optional
+    last_period : int, optional
         Last period drawn (default: the last observed period).
     ax : matplotlib Axes, optional
     **kwargs
@@ -107,19 +108,17 @@ def plot_retention_rates(observed: Any, model: Any, *, constant: float | None = 
     'Period since acquisition'
     """
     _fitted(model)
-    n = _observed(observed)
-    horizon = len(n) - 1 if horizon is None else int(horizon)
-    if horizon < 1:
-        raise ValueError(f"horizon must be at least 1 period, got {horizon}")
+    n = active_counts_array(observed)
+    last = _last_period(last_period, n)
     with np.errstate(divide="ignore", invalid="ignore"):
         rates = n[1:] / n[:-1]
-    t = np.arange(1, horizon + 1)
+    t = np.arange(1, last + 1)
     ax = get_axes(ax)
     ax.plot(np.arange(1, len(n)), rates, "o", color="black", label="observed", zorder=3)
     ax.plot(t, model.retention_rate(t), **{"color": "C0", "linewidth": 2, "label": "sBG", **kwargs})
     if constant is not None:
         ax.axhline(constant, color="C1", linestyle="--", label="constant rate")
-    ax.axvspan(model.n_periods_, max(horizon, len(n) - 1), color="0.93", zorder=0)
+    ax.axvspan(model.n_periods_, max(last, len(n) - 1), color="0.93", zorder=0)
     ax.set(xlabel="Period since acquisition", ylabel="Retention rate from the previous period")
     percent_axis(ax)
     ax.legend(loc="lower right")

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .._checks import check_dataframe, require_columns
+from .._checks import check_dataframe, parse_dates, require_columns
 from ._base import get_axes
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -18,8 +18,8 @@ __all__ = ["plot_purchase_histogram", "plot_activity_over_time"]
 
 def plot_purchase_histogram(
     summary: pd.DataFrame,
-    column: str = "frequency",
     *,
+    column: str = "frequency",
     max_value: int = 10,
     ax: Axes | None = None,
     **kwargs: Any,
@@ -69,9 +69,9 @@ def plot_purchase_histogram(
 
 def plot_activity_over_time(
     transactions: pd.DataFrame,
+    *,
     date_col: str = "date",
     amount_col: str | None = None,
-    *,
     freq: str = "W",
     ax: Axes | None = None,
     **kwargs: Any,
@@ -81,12 +81,12 @@ def plot_activity_over_time(
     Parameters
     ----------
     transactions : DataFrame
-        One row per transaction with a datetime column.
+        One row per transaction with a date column (datetime, or text that reads as dates).
     date_col : str, default "date"
     amount_col : str, optional
         If given, plot the revenue per period instead of the number of transactions.
-    freq : {"W", "MS"}, default "W"
-        Weekly or monthly totals.
+    freq : {"W", "M"}, default "W"
+        Weekly (Monday to Sunday) or monthly totals, from the kit's shared period codes.
     ax : matplotlib Axes, optional
     **kwargs
         Passed to ``Axes.plot``.
@@ -96,21 +96,19 @@ def plot_activity_over_time(
     >>> import matplotlib.pyplot as plt
     >>> fig, ax = plt.subplots()
     >>> t = pd.DataFrame({"date": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-02-01"])})
-    >>> plot_activity_over_time(t, freq="MS", ax=ax).get_ylabel()
+    >>> plot_activity_over_time(t, freq="M", ax=ax).get_ylabel()
     'Transactions per month'
     """
     check_dataframe(transactions, "transactions")
     require_columns(transactions, [date_col, amount_col], "transactions")
-    if freq not in ("W", "MS"):
-        raise ValueError(f"freq must be 'W' (weekly) or 'MS' (monthly), not {freq!r}")
-    if not pd.api.types.is_datetime64_any_dtype(transactions[date_col]):
-        raise ValueError(
-            f"column {date_col!r} must hold dates (datetime64); convert it with pandas.to_datetime"
-        )
+    if freq not in ("W", "M"):
+        hint = " ('MS' is now 'M')" if freq == "MS" else ""
+        raise ValueError(f"freq must be 'W' (weekly) or 'M' (monthly), not {freq!r}{hint}")
+    dates = parse_dates(transactions, date_col, name="transactions")
     values = transactions[amount_col] if amount_col else pd.Series(1.0, index=transactions.index)
-    series = values.groupby(transactions[date_col].dt.to_period("W" if freq == "W" else "M")).sum()
+    series = values.groupby(dates.dt.to_period(freq)).sum()
     series.index = series.index.to_timestamp()
-    full = pd.period_range(series.index.min(), series.index.max(), freq="W" if freq == "W" else "M")
+    full = pd.period_range(series.index.min(), series.index.max(), freq=freq)
     series = series.reindex(full.to_timestamp(), fill_value=0)
     per = "week" if freq == "W" else "month"
     ax = get_axes(ax)

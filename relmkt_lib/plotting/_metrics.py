@@ -1,4 +1,9 @@
-"""Plots of the `metrics` module, re-exported by `relmkt_lib.plotting`."""
+"""Plots of the `metrics` module, re-exported by `relmkt_lib.plotting`.
+
+``plot_lift`` and ``plot_value_curves`` draw on one Axes (``ax=None``, returned). ``plot_scorecards``
+is the kit's one figure-level plot: it draws a grid of panels, so it takes ``fig=None`` and returns
+the Figure.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +18,7 @@ from ._base import get_axes, money_axis
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 __all__ = ["plot_scorecards", "plot_lift", "plot_value_curves"]
 
@@ -36,6 +42,9 @@ _RELATIONSHIP = {
     "net_value_per_contact": ("Net projected value per contact", "higher", "money2"),
     "equity_added": ("Customer equity added", "higher", "money0"),
 }
+#: Size of the figure plot_scorecards makes (inches): its width, and a height of
+#: _FIG_BASE + _ROW_PER_PAIR x rows x (campaigns / 2, at least 1) + _ROW_EXTRA x rows.
+_FIG_WIDTH, _FIG_BASE, _ROW_PER_PAIR, _ROW_EXTRA = 11, 1.0, 1.1, 0.6
 _FORMATS = {"pct": "{:.1%}", "pts": "{:+.1%}", "money0": "${:,.0f}", "money2": "${:,.2f}", "num": "{:.2f}"}
 
 
@@ -78,20 +87,44 @@ def _bar_panel(ax: Axes, labels: list[str], series: list[np.ndarray], styles: li
     ax.grid(False)
 
 
+def _check_cards(transactional: pd.DataFrame, relationship: pd.DataFrame,
+                 measures: tuple[Sequence[str], Sequence[str]] | None) -> tuple[Sequence[str], Sequence[str]]:
+    """The measures of each lens, after checking the two scorecards hold them and the same campaigns."""
+    tx_measures, rel_measures = measures or (["response_rate", "cost_per_response", "roi"],
+                                             ["retention", "revenue", "net_value_per_contact"])
+    for table, name, chosen, known in ((transactional, "transactional", tx_measures, _TRANSACTIONAL),
+                                       (relationship, "relationship", rel_measures, _RELATIONSHIP)):
+        check_dataframe(table, name)
+        unknown = [m for m in chosen if m not in known]
+        if unknown:
+            raise ValueError(f"{name} measure {unknown[0]!r} is not one of {sorted(known)}")
+        cols = [f"{m}_{g}" for m in chosen if known[m][1] == "paired" for g in ("treatment", "control")]
+        single = [m for m in chosen if known[m][1] != "paired"]
+        require_columns(table, ["campaign_id", "name", *cols, *single], name)
+    ids = sorted(transactional["campaign_id"].tolist())
+    if ids != sorted(relationship["campaign_id"].tolist()):
+        raise ValueError(f"the two scorecards must hold the same campaigns; transactional has {ids}, "
+                         f"relationship has {sorted(relationship['campaign_id'].tolist())}")
+    return tx_measures, rel_measures
+
+
 def plot_scorecards(
     transactional: pd.DataFrame,
     relationship: pd.DataFrame,
     *,
     measures: tuple[Sequence[str], Sequence[str]] | None = None,
     labels: Mapping[int, str] | None = None,
-    axes: Any = None,
-) -> np.ndarray:
+    fig: Figure | None = None,
+) -> Figure:
     """The two lenses side by side: one small bar panel per measure, one bar per campaign.
+
+    **Figure-level plot** (the kit's only one): it draws a grid of panels, two columns and one
+    row per measure, so it takes a whole (empty) Figure, or makes its own, and returns it; every
+    other ``plot_*`` draws on one Axes.
 
     The left column shows the transactional scorecard (treated customers, response window),
     the right column the relationship scorecard (treated bars solid, control bars hatched).
-    In panels with a single bar per campaign, the better value is in bold. This plot needs a
-    grid of Axes, so it takes ``axes`` (or makes its own figure) and returns them all.
+    In panels with a single bar per campaign, the better value is in bold.
 
     Parameters
     ----------
@@ -105,12 +138,13 @@ def plot_scorecards(
         suffix (``"retention"``) draws treated and control bars.
     labels : mapping {campaign_id: str}, optional
         Short names for the campaigns (default: the ``name`` column).
-    axes : array of matplotlib Axes, optional
-        At least as many rows as the longer list of measures, two columns.
+    fig : matplotlib Figure, optional
+        An empty Figure to draw in (default: a new one, sized for the panels).
 
     Returns
     -------
-    numpy array of Axes, shape (rows, 2)
+    matplotlib Figure
+        Its Axes (``fig.axes``) are the panels, row by row, transactional then relationship.
 
     Examples
     --------
@@ -120,37 +154,26 @@ def plot_scorecards(
     ...                     "retention_treatment": [0.3, 0.6], "retention_control": [0.3, 0.45],
     ...                     "revenue_treatment": [90.0, 210.0], "revenue_control": [85.0, 110.0],
     ...                     "net_value_per_contact": [2.0, 100.0]})
-    >>> plot_scorecards(tx, rel).shape
-    (3, 2)
+    >>> len(plot_scorecards(tx, rel).axes)
+    6
     """
     import matplotlib.pyplot as plt
-    tx_measures, rel_measures = measures or (["response_rate", "cost_per_response", "roi"],
-                                             ["retention", "revenue", "net_value_per_contact"])
-    for table, name, chosen, known in ((transactional, "transactional", tx_measures, _TRANSACTIONAL),
-                                       (relationship, "relationship", rel_measures, _RELATIONSHIP)):
-        check_dataframe(table, name)
-        unknown = [m for m in chosen if m not in known]
-        if unknown:
-            raise ValueError(f"{name} measure {unknown[0]!r} is not one of {sorted(known)}")
-        cols = [f"{m}_{g}" for m in chosen if known[m][1] == "paired" for g in ("treatment", "control")]
-        single = [m for m in chosen if known[m][1] != "paired"]
-        require_columns(table, ["campaign_id", "name", *cols, *single], name)
+
+    tx_measures, rel_measures = _check_cards(transactional, relationship, measures)
     ids = transactional["campaign_id"].tolist()
-    if sorted(ids) != sorted(relationship["campaign_id"].tolist()):
-        raise ValueError(f"the two scorecards must hold the same campaigns; transactional has {sorted(ids)}, "
-                         f"relationship has {sorted(relationship['campaign_id'].tolist())}")
     rel = relationship.set_index("campaign_id").loc[ids]
     names = dict(zip(ids, transactional["name"])) | dict(labels or {})
     ylabels = [str(names[i]) for i in ids]
     rows = max(len(tx_measures), len(rel_measures))
-    if axes is None:
-        _, axes = plt.subplots(rows, 2, figsize=(11, 1.0 + 1.1 * rows * max(len(ids), 2) / 2 + 0.6 * rows),
-                               layout="constrained", squeeze=False)
-    axes = np.asarray(axes, dtype=object).reshape(-1, 2) if np.ndim(axes) != 2 else np.asarray(axes)
-    if axes.shape[0] < rows or axes.shape[1] != 2:
-        raise ValueError(f"axes must be a grid of at least {rows} rows and 2 columns, got shape {axes.shape}")
+    if fig is None:
+        height = _FIG_BASE + _ROW_PER_PAIR * rows * max(len(ids), 2) / 2 + _ROW_EXTRA * rows
+        fig = plt.figure(figsize=(_FIG_WIDTH, height), layout="constrained")
+    elif fig.axes:
+        raise ValueError("fig must be an empty Figure: plot_scorecards draws its own grid of panels "
+                         "(make one with plt.figure(), or leave fig out)")
+    axes = fig.subplots(rows, 2, squeeze=False)
     colors = [f"C{k % 10}" for k in range(len(ids))]
-    for r in range(axes.shape[0]):
+    for r in range(rows):
         for c, (chosen, known) in enumerate(((tx_measures, _TRANSACTIONAL), (rel_measures, _RELATIONSHIP))):
             ax = axes[r, c]
             if r >= len(chosen):
@@ -177,7 +200,7 @@ def plot_scorecards(
     for c, head in enumerate(heads):
         first = axes[0, c].get_title(loc="left")
         axes[0, c].set_title(f"{head}\n\n{first}", fontsize=10, loc="left", fontweight="normal")
-    return axes
+    return fig
 
 
 def plot_lift(lifts: pd.DataFrame, *, ax: Axes | None = None, **kwargs: Any) -> Axes:

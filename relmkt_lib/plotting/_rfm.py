@@ -16,6 +16,9 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["plot_segment_sizes", "plot_rfm_grid", "plot_segment_migration", "plot_group_means"]
 
+#: Standard normal quantile of a two-sided 95 % confidence interval.
+Z95 = 1.96
+
 
 def _numbers(df: pd.DataFrame, col: str, name: str) -> pd.Series:
     values = pd.to_numeric(df[col], errors="coerce")
@@ -35,7 +38,7 @@ def _annotate(ax: Axes, grid: np.ndarray, labels: np.ndarray, image: Any) -> Non
                 color="white" if dark else "black")
 
 
-def plot_segment_sizes(segments: pd.DataFrame, value_col: str | None = None, *, segment_col: str = "segment",
+def plot_segment_sizes(segments: pd.DataFrame, *, value_col: str | None = None, segment_col: str = "segment",
                        ax: Axes | None = None, **kwargs: Any) -> Axes:
     """Horizontal bars: each segment's share of customers and, with ``value_col``, of value.
 
@@ -56,7 +59,7 @@ def plot_segment_sizes(segments: pd.DataFrame, value_col: str | None = None, *, 
     >>> import matplotlib.pyplot as plt
     >>> fig, ax = plt.subplots()
     >>> seg = pd.DataFrame({"segment": ["a", "b", "b"], "spend": [10.0, 5.0, 5.0]})
-    >>> plot_segment_sizes(seg, "spend", ax=ax).get_xlabel()
+    >>> plot_segment_sizes(seg, value_col="spend", ax=ax).get_xlabel()
     'Share of all customers or of all value (%)'
     """
     check_dataframe(segments, "segments")
@@ -85,7 +88,7 @@ def plot_segment_sizes(segments: pd.DataFrame, value_col: str | None = None, *, 
     return ax
 
 
-def plot_rfm_grid(scores: pd.DataFrame, value_col: str | None = None, *, rows: str = "R", cols: str = "F",
+def plot_rfm_grid(scores: pd.DataFrame, *, value_col: str | None = None, rows: str = "R", cols: str = "F",
                   fmt: str = "{:,.0f}", label: str | None = None, min_customers: int = 1,
                   ax: Axes | None = None, **kwargs: Any) -> Axes:
     """Heatmap of customers (or the mean of ``value_col``) in each cell of the R x F grid.
@@ -198,21 +201,21 @@ def plot_segment_migration(migration: pd.DataFrame, *, ax: Axes | None = None, *
     return ax
 
 
-def plot_group_means(table: pd.DataFrame, value_col: str, by: Sequence[str], *, ci: bool = True,
+def plot_group_means(table: pd.DataFrame, *, value_col: str, by: Sequence[str], ci: bool = True,
                      ax: Axes | None = None, **kwargs: Any) -> Axes:
     """Horizontal bars: the mean of ``value_col`` in each group of each grouping in ``by``.
 
     Shows how far apart the groups of a grouping (regions, segments, ...) are on a value such
     as next year's spend. Groups are listed grouping by grouping, in the order of the groups
     (categories) or sorted by name; with ``ci`` each bar has a 95 % confidence interval of
-    its mean (mean +- 1.96 standard errors), and a dashed line marks the mean over everyone.
+    its mean (mean +- ``Z95`` = 1.96 standard errors), and a dashed line marks the mean over everyone.
 
     Examples
     --------
     >>> import matplotlib.pyplot as plt
     >>> fig, ax = plt.subplots()
     >>> t = pd.DataFrame({"spend": [0.0, 10.0, 20.0, 30.0], "region": list("abab"), "seg": list("xxyy")})
-    >>> plot_group_means(t, "spend", ["region", "seg"], ax=ax).get_xlabel()
+    >>> plot_group_means(t, value_col="spend", by=["region", "seg"], ax=ax).get_xlabel()
     'Mean of spend per group'
     """
     check_dataframe(table, "table")
@@ -227,7 +230,7 @@ def plot_group_means(table: pd.DataFrame, value_col: str, by: Sequence[str], *, 
     for k, col in enumerate(by):
         stats = value.groupby(table[col], observed=True).agg(["mean", "std", "size"])
         y = start + np.arange(len(stats))
-        err = 1.96 * stats["std"].fillna(0) / np.sqrt(stats["size"]) if ci else None
+        err = Z95 * stats["std"].fillna(0) / np.sqrt(stats["size"]) if ci else None
         ax.barh(y, stats["mean"].to_numpy(), xerr=err, label=col,
                 **{"color": f"C{k}", "error_kw": {"ecolor": "0.3", "capsize": 2, "lw": 1}, **kwargs})
         labels += [str(g) for g in stats.index]
