@@ -250,7 +250,8 @@ def _scale_hint(x: float, expected: float, spec: NumberQuestion) -> str:
     if spec.kind == "count" and 0 < abs(x) < 1:
         return _SHARE_FOR_COUNT
     d = spec.shown_decimals
-    for k in range(max(0, d - 2), d):  # the right value, rounded to fewer decimals than the notebook shows
+    # the right value, rounded to fewer decimals than the notebook shows (0 is a guess, not a rounding)
+    for k in range(max(0, d - 2), d) if x != 0 else ():
         if abs(x - round(x, k)) < _FLOAT_SLACK and _within(x, expected, k):
             return f"Almost: round less, keep {d} decimal{'s' * (d > 1)}."
     return ""

@@ -251,6 +251,13 @@ def test_traps_get_their_message_and_the_hint(normal, declared, capsys, name, an
         assert out.endswith("Hint: Take the mean.\n")
 
 
+def test_zero_for_a_small_share_is_not_called_a_rounding(normal, capsys):
+    c = ex.Checker("99-test")
+    c.number("q", 0.021, kind="share", shown_decimals=3)
+    out = _line(c, "q", 0, capsys)
+    assert out.startswith("❌ q: not yet.") and "round" not in out, out
+
+
 def test_a_trap_equal_to_the_answer_never_hides_it(normal, capsys):
     c = ex.Checker("99-test")
     c.number("q", 500, shown_decimals=0, traps=[(500, "That has the largest margin, not the largest net.")])

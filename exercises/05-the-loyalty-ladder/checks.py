@@ -27,12 +27,18 @@ def boreal() -> dict[str, float]:
     costs = {s: CONTACT_COST for s in P.index if s != "lapsed"}
     values = migration.markov_clv(P, migration.state_rewards(states, MARGIN_RATE, contact_cost=costs), D_QUARTER)
     gain = values["regular"] - values["occasional"]
+    rewards = migration.state_rewards(states, MARGIN_RATE, contact_cost=costs)
+    yearly = migration.markov_clv(P, rewards, 0.10)  # the annual rate used per quarter: a likely slip
+    at_end = migration.markov_clv(P, rewards, D_QUARTER, timing="end")
     return {
         "lapsed_to_occasional": P.loc["lapsed", "occasional"],
         "occasional_to_lapsed": P.loc["occasional", "lapsed"],
         "upgrade": gain,
         "downgrade": -gain,
         "break_even": SHARE_MOVED * gain,
+        "upgrade_yearly_rate": yearly["regular"] - yearly["occasional"],
+        "upgrade_at_end": at_end["regular"] - at_end["occasional"],
+        "break_even_chapter_share": 0.10 * gain,
     }
 
 
@@ -41,7 +47,8 @@ def pfeifer_carraway() -> dict[str, float]:
     """State values in Pfeifer & Carraway's (2000) example, mailing state 4 or not."""
     mail = migration.markov_clv(*migration.pfeifer_carraway_example(), PC_DISCOUNT_RATE)
     stop = migration.markov_clv(*migration.pfeifer_carraway_example(mail_state4=False), PC_DISCOUNT_RATE)
-    return {"v1": mail.loc[1], "v2": mail.loc[2], "gain1": stop.loc[1] - mail.loc[1]}
+    return {"v1": mail.loc[1], "v2": mail.loc[2], "gain1": stop.loc[1] - mail.loc[1],
+            "loss1": mail.loc[1] - stop.loc[1]}
 
 
 # the master prints P with three decimals; values in dollars, to the cent, as the chapter does
@@ -68,18 +75,25 @@ checker.number(
 checker.number(
     "q4", pfeifer_carraway["gain1"], kind="money", shown_decimals=2,
     hint="Compare the values with and without mailing state 4: pfeifer_carraway_example(mail_state4=False).",
+    traps=[(pfeifer_carraway["loss1"], "Right size, wrong sign: the value without mailing state 4 minus the "
+            "value with it.")],
 )
 
 checker.number(
     "q5", boreal["upgrade"], kind="money", shown_decimals=2,
     hint="V(regular) - V(occasional), with the values from markov_clv on Boreal's ladder.",
-    traps=[(boreal["downgrade"], "Right size, wrong sign: the higher rung minus the lower rung.")],
+    traps=[(boreal["downgrade"], "Right size, wrong sign: the higher rung minus the lower rung."),
+           (boreal["upgrade_yearly_rate"], "0.10 is the rate per year; the ladder moves by quarters: use "
+            "(1.10) ** 0.25 - 1."),
+           (boreal["upgrade_at_end"], "That leaves out this quarter's reward (timing='end'); keep markov_clv's "
+            "default, timing='start'.")],
 )
 
 checker.number(
     "q6", boreal["break_even"], kind="money", shown_decimals=2,
     hint="Break-even cost = share moved x (V(regular) - V(occasional)).",
-    traps=[(boreal["upgrade"], "That is the value of one move; only a share of the targeted customers move.")],
+    traps=[(boreal["upgrade"], "That is the value of one move; only a share of the targeted customers move."),
+           (boreal["break_even_chapter_share"], "That uses the chapter's 10 %; this program moves 15 % of them.")],
 )
 
 checker.choice(

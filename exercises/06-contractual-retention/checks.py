@@ -35,6 +35,8 @@ def cohorts_2007() -> dict[str, float]:
         "survival12": float(regular.survival(12).item()),
         "derl3": float(highend.derl(DISCOUNT_RATE, renewals=3).item()),
         "derl2": float(highend.derl(DISCOUNT_RATE, renewals=2).item()),
+        "derl4": float(highend.derl(DISCOUNT_RATE, renewals=4).item()),
+        "derl3_plus_current": float(highend.derl(DISCOUNT_RATE, renewals=3).item()) + 1,
         "derl3_regular": float(regular.derl(DISCOUNT_RATE, renewals=3).item()),
     }
 
@@ -92,6 +94,8 @@ checker.number(
         (cohorts_2007["derl2"], "Indexing: that is Fader & Hardie's n = 3, a customer who has made 2 renewals. "
          "After 3 renewals use renewals=3 (their n = 4)."),
         (cohorts_2007["derl3_regular"], "That is the regular cohort; use the high-end fit."),
+        (cohorts_2007["derl4"], "Indexing: that is a customer who has made 4 renewals; the question has 3."),
+        (cohorts_2007["derl3_plus_current"], "DERL leaves out the current period's payment: do not add 1."),
     ],
 )
 

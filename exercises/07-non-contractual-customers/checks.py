@@ -19,9 +19,10 @@ checker = Checker("07-non-contractual-customers")
 def cdnow() -> dict[str, float]:
     """The BG/NBD fit on the CDNOW calibration summary, its predictions, and the usual wrong turns."""
     summary = datasets.load_cdnow_summary()
-    bg = btyd.BetaGeoModel().fit(summary)
+    bg, pnbd = btyd.BetaGeoModel().fit(summary), btyd.ParetoNBDModel().fit(summary)
     pred39, pred52 = bg.predict(summary, horizon=39), bg.predict(summary, horizon=52)
-    holdout = btyd.holdout_metrics(bg, datasets.cdnow_sample_split())
+    split = datasets.cdnow_sample_split()
+    holdout = btyd.holdout_metrics(bg, split)
     rep = summary[summary["frequency"] > 0]
     return {
         "r": float(bg.params_["r"]), "alpha": float(bg.params_["alpha"]),
@@ -30,14 +31,22 @@ def cdnow() -> dict[str, float]:
         "mae": float(holdout["mae"]), "rmse": float(holdout["rmse"]),
         "corr": float(np.corrcoef(rep["frequency"], rep["monetary_value"])[0, 1]),
         "corr_all": float(np.corrcoef(summary["frequency"], summary["monetary_value"])[0, 1]),
+        # the same answers from the Pareto/NBD, a likely slip
+        "pnbd_r": float(pnbd.params_["r"]),
+        "pnbd_x39": float(pnbd.predict(summary, horizon=39).loc[1, "expected_purchases"]),
+        "pnbd_mae": float(btyd.holdout_metrics(pnbd, split)["mae"]),
     }
+
+
+PARETO = "That is the Pareto/NBD's answer; the question asks about the BG/NBD (btyd.BetaGeoModel)."
 
 
 # every number with three decimals, as the chapter prints them (and Fader & Hardie publish them)
 checker.number(
     "q1", cdnow["r"], shown_decimals=3,
     hint="Fit btyd.BetaGeoModel() on the calibration summary and read params_['r'].",
-    traps=[(cdnow["alpha"], "That is alpha, the scale of the purchase rates; r is the shape.")],
+    traps=[(cdnow["alpha"], "That is alpha, the rate parameter of the gamma distribution of purchase rates; r "
+            "is its shape."), (cdnow["pnbd_r"], PARETO)],
 )
 
 checker.number(
@@ -50,14 +59,16 @@ checker.number(
     "q3", cdnow["x39"], shown_decimals=3,
     hint="Use horizon=39 (weeks) in model.predict and read expected_purchases of customer 1; Fader "
     "and Hardie's spreadsheet gives 1.226.",
-    traps=[(cdnow["x52"], "That is over 52 weeks; the question asks for the next 39 weeks.")],
+    traps=[(cdnow["x52"], "That is over 52 weeks; the question asks for the next 39 weeks."),
+           (cdnow["pnbd_x39"], PARETO)],
 )
 
 checker.number(
     "q4", cdnow["mae"], shown_decimals=3,
     hint="btyd.holdout_metrics(model, split) with split = datasets.cdnow_sample_split(); MAE is the mean of "
     "|predicted - actual| over customers.",
-    traps=[(cdnow["rmse"], "That is the RMSE (root mean squared error); the MAE averages absolute errors.")],
+    traps=[(cdnow["rmse"], "That is the RMSE (root mean squared error); the MAE averages absolute errors."),
+           (cdnow["pnbd_mae"], PARETO)],
 )
 
 checker.number(

@@ -118,7 +118,8 @@ def plot_retention_rates(observed: Any, model: Any, *, constant: float | None = 
     ax.plot(t, model.retention_rate(t), **{"color": "C0", "linewidth": 2, "label": "sBG", **kwargs})
     if constant is not None:
         ax.axhline(constant, color="C1", linestyle="--", label="constant rate")
-    ax.axvspan(model.n_periods_, max(last, len(n) - 1), color="0.93", zorder=0)
+    # the rate at period n_periods_ is the last one the model saw: the holdout starts half a period later
+    ax.axvspan(model.n_periods_ + 0.5, max(last, len(n) - 1) + 0.5, color="0.93", zorder=0)
     ax.set(xlabel="Period since acquisition", ylabel="Retention rate from the previous period")
     percent_axis(ax)
     ax.legend(loc="lower right")
