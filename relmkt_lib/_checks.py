@@ -91,11 +91,13 @@ def bad_rows_error(df: pd.DataFrame, mask: Any, column: str, problem: str, fix: 
     >>> str(bad_rows_error(df, df["amount"] < 0, "amount", "are negative", "Remove them."))
     "column 'amount': 2 row(s) are negative; the first is row 11 (value -1.0). Remove them."
     """
-    label, row = first_bad_row(df, mask)
-    n = int(np.count_nonzero(np.asarray(mask)))
+    flags = np.asarray(mask)
+    pos = int(np.flatnonzero(flags)[0])
+    # read the value from its own column: a row of mixed types would show 0 as 0.0
+    value = plain(df[column].iloc[pos])
     where = f" of {name}" if name else ""
-    return ValueError(f"column {column!r}{where}: {n} row(s) {problem}; the first is row {label!r} "
-                      f"(value {plain(row[column])!r}). {fix}")
+    return ValueError(f"column {column!r}{where}: {int(np.count_nonzero(flags))} row(s) {problem}; the first is "
+                      f"row {plain(df.index[pos])!r} (value {value!r}). {fix}")
 
 
 def parse_dates(df: pd.DataFrame, column: str, *, date_format: str | None = None,

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._checks import check_dataframe, check_positive, first_bad_row, plain, require_columns
+from ._checks import bad_rows_error, check_dataframe, check_positive, plain, require_columns
 
 __all__ = ["customer_equity", "firm_value", "value_levers"]
 
@@ -182,10 +182,9 @@ def _check_table(customers: pd.DataFrame, cols: dict[str, str | None]) -> list[n
         lo = -np.inf if what == "margin" else 0.0
         bad = ~np.isfinite(values) | (values < lo) | ((values > 1) if what == "retention" else False)
         if bad.any():
-            label, row = first_bad_row(customers, bad)
-            raise ValueError(f"column {col!r} of customers must hold finite numbers"
-                             f"{' in [0, 1]' if what == 'retention' else ' >= 0' if what == 'count' else ''}; "
-                             f"the first bad row is {label!r} ({row[col]!r}). Fix or drop that row.")
+            bound = " in [0, 1]" if what == "retention" else " >= 0" if what == "count" else ""
+            raise bad_rows_error(customers, bad, col, f"are not finite numbers{bound}",
+                                 "Fix or drop those rows.", name="customers")
         out.append(values)
     return out
 

@@ -18,8 +18,9 @@ Conventions (all measures):
   and a campaign without a control group gets NaN for every incremental column.
 - Margins are ``revenue * margin_rate`` (revenue as paid, after any discount).
 - ``lifetime_value`` and ``customer_equity`` are the formulas of :mod:`relmkt_lib.clv` (called or
-  re-exported here): each formula is written once. The table-based scorecards live in a private
-  partner module, ``relmkt_lib._scorecards``, and are re-exported here.
+  re-exported here): each formula is written once. The table-based measures live in two private
+  partner modules and are re-exported here: ``relmkt_lib._campaign_outcomes`` (``contact_outcomes``,
+  ``value_curves``) and ``relmkt_lib._scorecards`` (the two scorecards).
 
 References
 ----------
@@ -38,8 +39,9 @@ from typing import Any
 
 import pandas as pd
 
+from ._campaign_outcomes import contact_outcomes, value_curves
 from ._checks import check_positive, check_probability
-from ._scorecards import campaign_scorecard, contact_outcomes, relationship_scorecard, value_curves
+from ._scorecards import campaign_scorecard, relationship_scorecard
 from .clv import customer_equity, simple_clv
 
 __all__ = [

@@ -204,6 +204,30 @@ def test_tracking_matches_summary_and_split(split, bg):
     assert tr["expected_cum"].iloc[-1] == pytest.approx(tr["actual_cum"].iloc[-1], rel=0.06)
 
 
+def test_tracking_table_reads_text_dates(bg):
+    log = load_cdnow_sample()
+    dates = {"calibration_end": "1997-09-30", "observation_end": "1998-06-30"}
+    text = log.assign(date=log["date"].dt.strftime("%Y-%m-%d"))
+    before = text.copy()
+    # the same table; only the resolution of ``start`` may differ (pandas reads text dates in microseconds)
+    pd.testing.assert_frame_equal(btyd.tracking_table(bg, text, **dates), btyd.tracking_table(bg, log, **dates),
+                                  check_dtype=False)
+    pd.testing.assert_frame_equal(text, before)  # the caller's table is not modified
+
+
+def test_tracking_table_names_the_first_unreadable_date(bg):
+    log = load_cdnow_sample()
+    text = log.assign(date=log["date"].dt.strftime("%Y-%m-%d"))
+    text.loc[text.index[5], "date"] = "1997-02-30"
+    label = text.index[5]
+    with pytest.raises(ValueError, match=rf"column 'date' of transactions: 1 row\(s\) cannot be read as a date; "
+                                         rf"the first is row {label} \(value '1997-02-30'\)\. Fix or remove"):
+        btyd.tracking_table(bg, text, calibration_end="1997-09-30", observation_end="1998-06-30")
+    with pytest.raises(ValueError, match="column 'date' of transactions: 1 row.*have no date"):
+        btyd.tracking_table(bg, log.assign(date=log["date"].where(log.index != label)),
+                            calibration_end="1997-09-30", observation_end="1998-06-30")
+
+
 def test_frequency_recency_matrix_and_classic_p_alive(bg):
     m = btyd.frequency_recency_matrix(bg, 38.86, max_frequency=10, kind="p_alive")
     assert np.isnan(m.loc[0, 5]) and m.loc[0, 0] == 1.0
@@ -228,7 +252,8 @@ def test_spend_frequency_correlation_and_warning(cdnow):
 # --- bad input ---------------------------------------------------------------------------
 
 def test_gamma_gamma_rejects_one_time_buyers(cdnow):
-    with pytest.raises(ValueError, match=r"frequency > 0.*customer 3.*summary\[summary\['frequency'\] > 0\]"):
+    with pytest.raises(ValueError, match=r"column 'frequency' of summary: \d+ row.*frequency > 0.*the first is "
+                                         r"row 3 \(value 0\).*summary\[summary\['frequency'\] > 0\]"):
         btyd.GammaGammaModel().fit(cdnow)
 
 
@@ -243,8 +268,10 @@ def test_convergence_failure_message():
 
 @pytest.mark.parametrize("bad, match", [
     (pd.DataFrame({"frequency": [1], "recency": [5.0]}), "column 'T' is missing"),
-    (pd.DataFrame({"frequency": [1], "recency": [5.0], "T": [4.0]}), "recency must not exceed T; customer 0"),
-    (pd.DataFrame({"frequency": [-1], "recency": [0.0], "T": [4.0]}), "'frequency'.*>= 0; customer 0 has -1"),
+    (pd.DataFrame({"frequency": [1], "recency": [5.0], "T": [4.0]}),
+     r"column 'recency' of summary: 1 row.*must not exceed T.*row 0 \(value 5\.0\).*T is 4\.0"),
+    (pd.DataFrame({"frequency": [-1], "recency": [0.0], "T": [4.0]}),
+     r"column 'frequency' of summary: 1 row.*>= 0; the first is row 0 \(value -1"),
     (pd.DataFrame({"frequency": [1.5], "recency": [1.0], "T": [4.0]}), "whole numbers"),
 ])
 def test_bad_summaries(bad, match):

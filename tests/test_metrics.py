@@ -338,8 +338,10 @@ def test_bad_tables_are_explained(toy):
             contacts.assign(group=contacts["group"].replace("treatment", "treated")), tx, campaigns)
     _raises("repeat a .campaign_id, customer_id. pair.*drop_duplicates", campaign_scorecard,
             pd.concat([contacts, contacts.iloc[[0]]]), tx, campaigns)
-    _raises("contacts column 'contact_date' must hold dates", campaign_scorecard,
-            contacts.assign(contact_date=contacts["contact_date"].astype(str)), tx, campaigns)
+    _raises(r"column 'contact_date' of contacts: 1 row\(s\) cannot be read as a date; the first is row 2 "
+            r"\(value 'soon'\)\. Fix or remove", campaign_scorecard,
+            contacts.assign(contact_date=["2024-01-01"] * 2 + ["soon"] + ["2024-01-01"] + ["2024-03-01"] * 2),
+            tx, campaigns)
     _raises("column 'amount' of transactions: 1 row.*negative", campaign_scorecard, contacts,
             tx.assign(amount=tx["amount"].where(tx.index != 2, -5.0)), campaigns)
     _raises(r"campaign 9 has no row in contacts; the campaigns with contacts are \[1, 2\]",
@@ -360,6 +362,44 @@ def test_bad_tables_are_explained(toy):
         campaign_scorecard(contacts, tx, campaigns, cost_per_contact=1.0, **end)
     with pytest.raises(TypeError, match="contacts must be a pandas DataFrame"):
         campaign_scorecard(contacts.to_dict(), tx, campaigns)
+
+
+def test_text_dates_are_read_as_in_validate_transactions(toy):
+    contacts, tx, campaigns = toy
+    end = {"observation_end": "2025-12-31"}
+    text_contacts = contacts.assign(contact_date=contacts["contact_date"].dt.strftime("%Y-%m-%d"))
+    text_tx = tx.assign(date=tx["date"].dt.strftime("%Y-%m-%d"))
+    before = [text_contacts.copy(), text_tx.copy()]
+    pd.testing.assert_frame_equal(contact_outcomes(text_contacts, text_tx, campaigns, horizon_days=365, **end),
+                                  contact_outcomes(contacts, tx, campaigns, horizon_days=365, **end))
+    pd.testing.assert_frame_equal(campaign_scorecard(text_contacts, text_tx, campaigns, **end),
+                                  campaign_scorecard(contacts, tx, campaigns, **end))
+    pd.testing.assert_frame_equal(relationship_scorecard(text_contacts, text_tx, campaigns, campaign_ids=[1], **end),
+                                  relationship_scorecard(contacts, tx, campaigns, campaign_ids=[1], **end))
+    pd.testing.assert_frame_equal(value_curves(text_contacts, text_tx, horizon_days=30, **end),
+                                  value_curves(contacts, tx, horizon_days=30, **end))
+    # the default observation_end is the last transaction's day, text or not
+    pd.testing.assert_frame_equal(contact_outcomes(text_contacts, text_tx, campaigns),
+                                  contact_outcomes(contacts, tx, campaigns))
+    for old, new in zip(before, [text_contacts, text_tx]):
+        pd.testing.assert_frame_equal(old, new)  # the caller's tables stay text
+
+
+def test_unreadable_or_missing_dates_name_the_column_and_first_row(toy):
+    contacts, tx, campaigns = toy
+    text_tx = tx.assign(date=tx["date"].dt.strftime("%Y-%m-%d"))
+    text_tx.loc[3, "date"] = "2024-02-30"
+    text_tx.loc[5, "date"] = "later"
+    _raises(r"column 'date' of transactions: 2 row\(s\) cannot be read as a date; the first is row 3 "
+            r"\(value '2024-02-30'\)\. Fix or remove those rows", contact_outcomes, contacts, text_tx, campaigns)
+    _raises(r"column 'date' of transactions: 2 row\(s\) cannot be read as a date; the first is row 3",
+            campaign_scorecard, contacts, text_tx, campaigns)
+    missing = contacts.assign(contact_date=contacts["contact_date"].where(contacts.index != 4))
+    _raises(r"column 'contact_date' of contacts: 1 row\(s\) have no date; the first is row 4", campaign_scorecard,
+            missing, tx, campaigns)
+    numbers = contacts.assign(contact_date=20240101)
+    _raises(r"column 'contact_date' of contacts: 6 row\(s\) hold numbers, not dates", contact_outcomes,
+            numbers, tx, campaigns)
 
 
 def test_the_callers_tables_are_not_modified(toy):

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._checks import check_dataframe, first_bad_row, plain, require_columns
+from .._checks import bad_rows_error, check_dataframe, first_bad_row, plain, require_columns
 
 __all__ = ["lifetimes", "check_summary", "repeat_buyers", "param_values", "RFM_COLUMNS"]
 
@@ -40,21 +40,21 @@ def check_summary(summary: Any, name: str = "summary",
         values = pd.to_numeric(summary[col], errors="coerce").to_numpy(dtype="float64")
         bad = ~np.isfinite(values) | (values < 0)
         if bad.any():
-            label, row = first_bad_row(summary, bad)
-            raise ValueError(f"column {col!r} of {name} must hold finite numbers >= 0; customer "
-                             f"{label!r} has {plain(row[col])!r}. Rebuild it with summarize_transactions.")
+            raise bad_rows_error(summary, bad, col, "are not finite numbers >= 0",
+                                 "Rebuild the table with summarize_transactions.", name=name)
     if "frequency" in columns:
         freq = summary["frequency"].to_numpy(dtype="float64")
         if (freq != np.round(freq)).any():
-            label, row = first_bad_row(summary, freq != np.round(freq))
-            raise ValueError(f"column 'frequency' of {name} must hold whole numbers of repeat purchases; "
-                             f"customer {label!r} has {row['frequency']!r}")
+            raise bad_rows_error(summary, freq != np.round(freq), "frequency",
+                                 "are not whole numbers of repeat purchases",
+                                 "Rebuild the table with summarize_transactions.", name=name)
     if "recency" in columns and "T" in columns:
         late = summary["recency"].to_numpy(dtype="float64") > summary["T"].to_numpy(dtype="float64")
         if late.any():
-            label, row = first_bad_row(summary, late)
-            raise ValueError(f"recency must not exceed T; customer {label!r} has recency {row['recency']!r} "
-                             f"> T {row['T']!r}. Rebuild the table with summarize_transactions.")
+            _, row = first_bad_row(summary, late)
+            raise bad_rows_error(summary, late, "recency", "exceed T (recency must not exceed T)",
+                                 f"That row's T is {plain(row['T'])!r}. Rebuild the table with "
+                                 "summarize_transactions.", name=name)
     return summary
 
 
@@ -64,16 +64,14 @@ def repeat_buyers(summary: Any, name: str = "summary") -> pd.DataFrame:
     require_columns(summary, ["frequency", "monetary_value"], name)
     freq = summary["frequency"].to_numpy(dtype="float64")
     if (freq <= 0).any():
-        label, _ = first_bad_row(summary, freq <= 0)
-        raise ValueError(
-            f"the Gamma-Gamma model needs repeat buyers (frequency > 0): customer {label!r} of {name} "
-            f"has frequency 0 ({int((freq <= 0).sum())} such customers). Their mean spend is undefined; "
-            "filter them out first: summary[summary['frequency'] > 0]")
+        raise bad_rows_error(summary, freq <= 0, "frequency", "have frequency 0, but the Gamma-Gamma model "
+                             "needs repeat buyers (frequency > 0)", "Their mean spend is undefined; filter "
+                             "them out first: summary[summary['frequency'] > 0]", name=name)
     spend = summary["monetary_value"].to_numpy(dtype="float64")
     if not np.isfinite(spend).all() or (spend <= 0).any():
-        label, row = first_bad_row(summary, ~np.isfinite(spend) | (spend <= 0))
-        raise ValueError(f"column 'monetary_value' of {name} must be > 0 for repeat buyers; customer "
-                         f"{label!r} has {row['monetary_value']!r}. Drop returns-only customers first.")
+        raise bad_rows_error(summary, ~np.isfinite(spend) | (spend <= 0), "monetary_value",
+                             "are not > 0, but repeat buyers need a positive mean spend",
+                             "Drop returns-only customers first.", name=name)
     return summary
 
 

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._checks import check_dataframe, check_positive, require_columns
+from .._checks import check_dataframe, check_positive, parse_dates, require_columns
 from ._models import _PurchaseModel
 
 __all__ = ["holdout_by_frequency", "holdout_metrics", "holdout_error_by_decile", "tracking_table",
@@ -118,7 +118,8 @@ def tracking_table(model: Any, transactions: pd.DataFrame, *, customer_col: str 
     model : BetaGeoModel or ParetoNBDModel
         Fitted in ``time_unit``.
     transactions : DataFrame
-        One row per purchase, with ``customer_col`` and ``date_col`` (datetime64). Not modified.
+        One row per purchase, with ``customer_col`` and ``date_col`` (datetime64, or text such as
+        "1997-03-01", read as :func:`relmkt_lib.data.validate_transactions` reads it). Not modified.
     calibration_end, observation_end : date-like
         Last day of the calibration period and last observed day, both inclusive (a purchase at
         15:00 on that day is inside).
@@ -135,8 +136,9 @@ def tracking_table(model: Any, transactions: pd.DataFrame, *, customer_col: str 
     _check_model(model)
     check_dataframe(transactions, "transactions")
     require_columns(transactions, [customer_col, date_col], "transactions")
-    if not pd.api.types.is_datetime64_any_dtype(transactions[date_col]):
-        raise ValueError(f"column {date_col!r} must hold dates (datetime64); convert it with pandas.to_datetime")
+    dates = parse_dates(transactions, date_col, name="transactions",
+                        fix="Fix or remove those rows, or convert the column first with "
+                            "pandas.to_datetime(..., format='%d/%m/%Y') (or the format your dates use).")
     if time_unit not in DAYS_PER_UNIT:
         raise ValueError(f"time_unit must be one of {sorted(DAYS_PER_UNIT)} (the model's time unit), "
                          f"not {time_unit!r}")
@@ -145,7 +147,7 @@ def tracking_table(model: Any, transactions: pd.DataFrame, *, customer_col: str 
     if obs_end <= cal_end:
         raise ValueError("observation_end must come after calibration_end")
     log = pd.DataFrame({"c": transactions[customer_col].to_numpy(),
-                        "d": transactions[date_col].dt.normalize().to_numpy()})
+                        "d": dates.dt.normalize().to_numpy()})
     log = log[log["d"] <= obs_end].drop_duplicates()
     first = log.groupby("c")["d"].transform("min")
     log = log[first <= cal_end]
