@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import functools
 import inspect
+import warnings
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
+
+from .exceptions import DataWarning
 
 __all__ = [
     "active_counts_array",
@@ -27,6 +30,7 @@ __all__ = [
     "plain",
     "removed_keywords",
     "require_columns",
+    "warn_if_percent",
 ]
 
 
@@ -290,3 +294,24 @@ def active_counts_array(active_counts: Any, *, period_col: str = "period",
             "check the data, or that each series is one cohort counted from its start"
         )
     return x.astype(np.int64)
+
+
+#: A rate per period at or above this looks like a percentage (10 for 10 %), not a share.
+PERCENT_LOOKING_RATE = 1.0
+
+
+def warn_if_percent(rate: Any, name: str = "discount_rate") -> None:
+    """Warn (:class:`DataWarning`) when a rate per period looks like a percentage (>= 1).
+
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     warn_if_percent(10)
+    >>> str(caught[0].message)
+    'discount_rate=10 looks like a percentage: a rate is a share per period (0.10 for 10 %)'
+    """
+    values = np.asarray(rate, dtype="float64")
+    if values.size and np.nanmax(values) >= PERCENT_LOOKING_RATE:
+        shown = plain(values.flat[int(np.nanargmax(values))])
+        warnings.warn(f"{name}={shown:g} looks like a percentage: a rate is a share per period (0.10 for 10 %)",
+                      DataWarning, stacklevel=3)

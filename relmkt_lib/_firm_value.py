@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._checks import bad_rows_error, check_dataframe, check_positive, plain, require_columns
+from ._checks import bad_rows_error, check_dataframe, check_positive, plain, require_columns, warn_if_percent
 
 __all__ = ["customer_equity", "firm_value", "value_levers"]
 
@@ -76,6 +76,7 @@ def clv_inputs(margin: Any, retention: Any, discount_rate: Any, horizon: Any, ti
     m = as_array(margin, "margin", -np.inf)
     r = as_array(retention, "retention", 0.0, 1.0, hint="Pass a share between 0 and 1 (0.8 for 80 %).")
     d = as_array(discount_rate, "discount_rate", -1.0, lo_open=True, hint="Pass a rate per period (0.1 for 10 %).")
+    warn_if_percent(d)
     g = as_array(margin_growth, "margin_growth", -1.0, lo_open=True)
     c = as_array(acquisition_cost, "acquisition_cost", 0.0)
     h = as_horizon(horizon)

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._checks import as_rng, plain, removed_keywords
+from ._checks import as_rng, plain, removed_keywords, warn_if_percent
 
 __all__ = ["project_states", "steady_state", "markov_clv", "simulate_paths", "pfeifer_carraway_example",
            "as_state_vector"]
@@ -181,6 +181,7 @@ def _check_discount_rate(discount_rate: Any) -> float:
         raise TypeError(f"discount_rate must be a number, not {discount_rate!r}") from None
     if not np.isfinite(d) or d <= -1:
         raise ValueError(f"discount_rate must be a finite rate > -1 per period, got {discount_rate!r}")
+    warn_if_percent(d)
     return d
 
 

@@ -28,7 +28,7 @@ import numpy as np
 from scipy import optimize
 from scipy.special import betaln, hyp2f1
 
-from ._checks import active_counts_array, check_positive
+from ._checks import active_counts_array, check_positive, warn_if_percent
 from ._fitting import FittedModel
 from .exceptions import ConvergenceError
 
@@ -246,6 +246,7 @@ class ShiftedBetaGeometric(FittedModel):
         """
         alpha, beta = self._alpha_beta()
         d = check_positive(discount_rate, "discount_rate", allow_zero=False)
+        warn_if_percent(d)
         n = _periods(renewals, "renewals") + 1
         ratio = np.exp(betaln(alpha, beta + n) - betaln(alpha, beta + n - 1))
         out = np.asarray(ratio * hyp2f1(1.0, beta + n, alpha + beta + n, 1.0 / (1.0 + d)))

@@ -297,3 +297,22 @@ def test_plots_draw_and_reject_bad_input(axes):
         plotting.plot_clv_sensitivity(curves.set_axis(grid * 100), ax=ax)
     with pytest.raises(ValueError, match="mark"):
         plotting.plot_clv_sensitivity(curves, mark=36, ax=ax)
+
+
+def test_a_discount_rate_given_in_percent_is_flagged():
+    """10 for 10 % is a classic slip: the value is computed, with a DataWarning saying what to write."""
+    from relmkt_lib import migration
+    from relmkt_lib.contractual import ShiftedBetaGeometric
+    from relmkt_lib.exceptions import DataWarning
+
+    with pytest.warns(DataWarning, match=r"discount_rate=10 looks like a percentage.*0\.10 for 10 %"):
+        simple_clv(100, 0.8, 10)
+    P, R = migration.pfeifer_carraway_example()
+    with pytest.warns(DataWarning, match="discount_rate=20 looks like a percentage"):
+        migration.markov_clv(P, R, 20)
+    with pytest.warns(DataWarning, match="looks like a percentage"):
+        ShiftedBetaGeometric().fit([1000, 631, 468, 382]).derl(10)
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        simple_clv(100, 0.8, 0.10)  # a share: no warning

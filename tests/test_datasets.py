@@ -280,7 +280,7 @@ def test_referential_integrity(boreal):
     assert (first == cu.set_index("customer_id")["acquisition_date"]).all()
     assert tx["date"].between("2023-01-01", "2025-12-31").all() and (tx["amount"] > 0).all()
     assert set(tx["campaign_id"].dropna()) <= set(boreal.campaigns["campaign_id"])
-    assert (tx["discount_rate"] > 0).eq(tx["campaign_id"].notna()).all()
+    assert (tx["price_discount"] > 0).eq(tx["campaign_id"].notna()).all()
     assert set(co["customer_id"]) <= set(cu["customer_id"])
     resp = co[co["responded"]].merge(tx, left_on="response_transaction_id", right_on="transaction_id",
                                      suffixes=("", "_tx"))

@@ -99,5 +99,7 @@ checker.number(
 checker.choice(
     "q7", "c", choices="abc",
     hint="A Markov chain only knows the current state, not how long a customer has been in it.",
-    why_not={"a": "Lapsed customers can come back (the lapsed row has a flow to occasional), so V(lapsed) is not 0."},
+    why_not={"a": "Lapsed customers can come back (the lapsed row has a flow to occasional), so V(lapsed) is not 0.",
+             "b": "The chain does assume a constant chance of coming back, but that is its weakness, not the truth: "
+                  "the chance falls with time away."},
 )

@@ -29,6 +29,8 @@ def cohorts_2007() -> dict[str, float]:
         "r5": float(regular.retention_rate(5).item()),
         "r4": float(regular.retention_rate(4).item()),
         "r6": float(regular.retention_rate(6).item()),
+        "r5_observed": float(rc.loc[rc["year"] == 5, "regular_active"].item()
+                             / rc.loc[rc["year"] == 4, "regular_active"].item()),
         "survival5": float(regular.survival(5).item()),
         "active12": float(regular.expected_active(12).item()),
         "actual12": int(rc.loc[rc["year"] == 12, "regular_active"].item()),
@@ -69,6 +71,8 @@ checker.number(
     hint="retention_rate(t) is the retention from period t - 1 to t: (beta + t - 1) / (alpha + beta + t - 1) "
     "with t = 5.",
     traps=[
+        (cohorts_2007["r5_observed"], "That is the observed rate in the data; the question asks for the rate "
+         "the fitted model implies."),
         (cohorts_2007["r4"], _INDEX),
         (cohorts_2007["r6"], _INDEX),
         (cohorts_2007["survival5"], "That is the share still active in year 5 (survival), not the rate from "
@@ -108,4 +112,9 @@ checker.choice(
 checker.choice(
     "q6", "b", choices="abcd",
     hint="Does any customer's churn probability change in the sBG model? Who leaves first?",
+    why_not={
+        "a": "In the sBG each customer's churn probability is fixed for life: nobody grows more attached.",
+        "c": "The model knows nothing of campaigns, yet it reproduces the rise: something else explains it.",
+        "d": "Every year of the table is fully observed (counts of 1,000 customers followed for 12 years).",
+    },
 )

@@ -234,7 +234,7 @@ def _simulate(rng: np.random.Generator, cu: pd.DataFrame):
         camp = np.where(is_coupon, s.coupon_camp[buyers], np.where(first[buyers], first_camp[buyers], 0))
         disc = np.zeros(buyers.size)
         for c in BOREAL_CAMPAIGNS:
-            disc[camp == c.campaign_id] = c.discount_rate
+            disc[camp == c.campaign_id] = c.price_discount
         list_price = rng.gamma(t["p"], 1.0, buyers.size) / nu[buyers]
         amount = np.maximum(np.round(list_price * (1.0 - disc), 2), 1.0)
         items = 1 + rng.poisson(list_price / 60.0)
@@ -290,7 +290,7 @@ def build_boreal(*, n_customers: int = 6000, rng: None | int | np.random.Generat
     transactions = pd.DataFrame({
         "transaction_id": np.arange(1, who.size + 1), "customer_id": ids[who], "date": _dates(day),
         "amount": amount, "channel": np.where(on_web, "web", "store"), "items": items.astype(np.int64),
-        "discount_rate": disc, "campaign_id": pd.array(np.where(camp > 0, camp, 0), dtype="Int64"),
+        "price_discount": disc, "campaign_id": pd.array(np.where(camp > 0, camp, 0), dtype="Int64"),
     })
     transactions.loc[camp == 0, "campaign_id"] = pd.NA
 

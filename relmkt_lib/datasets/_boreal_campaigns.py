@@ -23,7 +23,7 @@ class Campaign:
     content: str
     start_date: str
     end_date: str
-    discount_rate: float
+    price_discount: float
     cost_per_contact: float
     fixed_cost: float
     control_share: float
@@ -83,7 +83,7 @@ def campaigns_table() -> pd.DataFrame:
     rows = [{
         "campaign_id": c.campaign_id, "name": c.name, "objective": c.objective, "channel": c.channel,
         "content": c.content, "start_date": c.start_date, "end_date": c.end_date,
-        "response_window_days": c.response_window_days, "discount_rate": c.discount_rate,
+        "response_window_days": c.response_window_days, "price_discount": c.price_discount,
         "cost_per_contact": c.cost_per_contact, "fixed_cost": c.fixed_cost,
         "control_share": c.control_share, "prospects_mailed": c.prospects_mailed or None,
         "target": c.target,

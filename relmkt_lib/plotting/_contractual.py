@@ -63,8 +63,8 @@ def plot_survival_fit(observed: Any, model: Any, *, last_period: int | None = No
     last = _last_period(last_period, n)
     t = np.arange(last + 1)
     ax = get_axes(ax)
-    calib = model.n_periods_
-    ax.axvspan(calib, max(last, len(n) - 1), color="0.93", zorder=0)
+    calib = model.n_periods_ + 0.5  # period n_periods_ is the last one the model saw
+    ax.axvspan(calib, max(last, len(n) - 1) + 0.5, color="0.93", zorder=0)
     ax.plot(np.arange(len(n)), n / n[0], "o", color="black", label="observed", zorder=3)
     ax.plot(t, model.survival(t), **{"color": "C0", "linewidth": 2, "label": "sBG fit and projection",
                                      **kwargs})
