@@ -5,6 +5,8 @@ Prints, for 2 million generated transactions (200,000 customers over two years):
   ``summarize_transactions`` on the same log (same output, checked here too);
 - the time of a bare ``numpy.argsort`` of the (customer, day) key, the floor for any
   sort-based method, and relmkt's ratio to it;
+- the time of ``validate_transactions`` followed by ``summarize_transactions`` (the path a user
+  takes: validate, then summarize the clean log), and of the summary on text dates;
 - the peak extra memory of ``summarize_transactions`` on 10 million transactions.
 
 Run: ``.venv/bin/python benchmarks/bench_summary.py`` (about a minute; ``--quick`` for 200k rows).
@@ -51,7 +53,7 @@ def main() -> None:
     args = parser.parse_args()
     from lifetimes.utils import summary_data_from_transaction_data
 
-    from relmkt_lib.data import summarize_transactions
+    from relmkt_lib.data import summarize_transactions, validate_transactions
 
     n_rows = 200_000 if args.quick else 2_000_000
     int_log = make_log(n_rows, n_rows // 10)
@@ -77,6 +79,17 @@ def main() -> None:
         print(f"bare numpy.argsort of the (customer, day) key: {t_sort:8.3f} s")
         print(f"speed-up over lifetimes: {t_lifetimes / t_ours:6.1f}x   (target >= 5x)")
         print(f"ratio to the argsort floor: {t_ours / t_sort:6.2f}x   (target <= 2x)")
+
+        def validate_then_summarize(log=log):
+            clean = validate_transactions(log, amount_col="amount")
+            return summarize_transactions(clean, amount_col="amount")
+
+        t_both = best_of(validate_then_summarize, 3)
+        print(f"validate + summarize (best of 3):             {t_both:8.3f} s")
+
+    text_dates = str_log.assign(date=str_log["date"].dt.strftime("%Y-%m-%d"))
+    t_text = best_of(lambda: summarize_transactions(text_dates, amount_col="amount"), 3)
+    print(f"\n-- text ids and ISO text dates\nrelmkt summarize_transactions (best of 3):    {t_text:8.3f} s")
 
     if not args.quick:
         big = make_log(10_000_000, 1_000_000, seed=1)

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import functools
 import inspect
+import sys
 import warnings
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import numpy as np
@@ -25,8 +27,8 @@ __all__ = [
     "check_dataframe",
     "check_probability",
     "check_positive",
+    "entry_point",
     "first_bad_row",
-    "parse_dates",
     "plain",
     "removed_keywords",
     "require_columns",
@@ -55,10 +57,17 @@ def as_rng(rng: None | int | np.random.Generator) -> np.random.Generator:
 def check_dataframe(df: Any, name: str = "df") -> pd.DataFrame:
     """Fail clearly unless ``df`` is a non-empty pandas DataFrame."""
     if not isinstance(df, pd.DataFrame):
-        raise TypeError(
-            f"{name} must be a pandas DataFrame, not {type(df).__name__}; "
-            f"build one with pandas.DataFrame(...) or pandas.read_csv(...)"
-        )
+        kind = f"{type(df).__module__.split('.')[0]}.{type(df).__name__}"
+        if hasattr(df, "to_pandas"):  # polars, pyarrow, cudf, ...
+            how = f"convert it in one line with {name}.to_pandas()"
+            if kind.startswith("polars."):
+                how += f" (it needs pyarrow; without it: pandas.DataFrame({name}.to_dict(as_series=False)))"
+        elif hasattr(df, "__dataframe__"):  # the dataframe interchange protocol
+            how = f"convert it in one line with pandas.api.interchange.from_dataframe({name})"
+        else:
+            how = "build one with pandas.DataFrame(...) or pandas.read_csv(...)"
+            kind = type(df).__name__
+        raise TypeError(f"{name} must be a pandas DataFrame, not {kind}; {how}")
     if len(df) == 0:
         raise ValueError(f"{name} is empty (0 rows); pass a table with at least one row")
     return df
@@ -67,6 +76,7 @@ def check_dataframe(df: Any, name: str = "df") -> pd.DataFrame:
 def require_columns(df: pd.DataFrame, columns: Iterable[str | None], name: str = "df") -> None:
     """Fail with the missing column's name and the columns that do exist."""
     present = set(map(str, df.columns))
+    columns = list(columns)
     for col in columns:
         if col is None:
             continue
@@ -76,6 +86,14 @@ def require_columns(df: pd.DataFrame, columns: Iterable[str | None], name: str =
             raise ValueError(
                 f"column {col!r} is missing from {name}{hint}; its columns are "
                 f"{sorted(present)}. Pass the right column name or rename the column."
+            )
+    repeated = set(df.columns[df.columns.duplicated()])
+    for col in columns:
+        if col is not None and col in repeated:
+            where = [i for i, c in enumerate(df.columns) if c == col]
+            raise ValueError(
+                f"{name} has {len(where)} columns named {col!r} (positions {where}); a column name must be "
+                f"unique. Rename one, or keep the first with {name}.loc[:, ~{name}.columns.duplicated()]."
             )
 
 
@@ -104,41 +122,27 @@ def bad_rows_error(df: pd.DataFrame, mask: Any, column: str, problem: str, fix: 
                       f"row {plain(df.index[pos])!r} (value {value!r}). {fix}")
 
 
-def parse_dates(df: pd.DataFrame, column: str, *, date_format: str | None = None,
-                allow_missing: bool = False, name: str = "", fix: str | None = None) -> pd.Series:
-    """The kit's one date parser: ``df[column]`` as datetime64, or a :func:`bad_rows_error`.
+_PACKAGE_DIR = str(Path(__file__).resolve().parent)
 
-    Datetime columns are returned as they are; text (or numbers, with ``date_format``) is parsed
-    with :func:`pandas.to_datetime`. A missing date is an error unless ``allow_missing`` (then it
-    stays ``NaT``); so is a value that cannot be read as a date (``fix`` replaces the advice).
 
-    >>> parse_dates(pd.DataFrame({"day": ["2024-01-02", "2024-02-30"]}), "day")
-    Traceback (most recent call last):
-    ...
-    ValueError: column 'day': 1 row(s) cannot be read as a date; the first is row 1 (value '2024-02-30'). ...
-    >>> parse_dates(pd.DataFrame({"day": [20240102]}), "day", date_format="%Y%m%d").iloc[0]
-    Timestamp('2024-01-02 00:00:00')
+def entry_point() -> tuple[str, frozenset[str]]:
+    """The kit's function the user called (the outermost frame inside relmkt_lib) and its parameter names.
+
+    Messages use it to suggest only the arguments that function takes.
+
+    >>> entry_point()[0]
+    'entry_point'
     """
-    raw = df[column]
-    missing = raw.isna().to_numpy()
-    if missing.any() and not allow_missing:
-        raise bad_rows_error(df, missing, column, "have no date",
-                             "Fill in the missing dates or remove those rows.", name=name)
-    if pd.api.types.is_datetime64_any_dtype(raw):
-        return raw
-    if pd.api.types.is_numeric_dtype(raw) and date_format is None and (~missing).any():
-        raise bad_rows_error(df, ~missing, column, "hold numbers, not dates",
-                             "Pass date_format (for example date_format='%Y%m%d' for 19970101) "
-                             "or convert the column with pandas.to_datetime.", name=name)
-    text = raw.astype(str).where(~missing) if date_format else raw
-    parsed = pd.to_datetime(text, format=date_format, errors="coerce")
-    bad = parsed.isna().to_numpy() & ~missing
-    if bad.any():
-        what = f"the format {date_format!r}" if date_format else "a date"
-        raise bad_rows_error(df, bad, column, f"cannot be read as {what}",
-                             fix or "Fix or remove those rows, or pass date_format (for example "
-                             "'%Y-%m-%d' or '%d/%m/%Y').", name=name)
-    return parsed
+    name, params = "", frozenset()
+    frame = sys._getframe(0)
+    while frame is not None:
+        code = frame.f_code
+        if (code.co_filename.startswith(_PACKAGE_DIR) and not code.co_name.startswith("<")
+                and code is not _WRAPPER_CODE):
+            name = code.co_name
+            params = frozenset(code.co_varnames[: code.co_argcount + code.co_kwonlyargcount])
+        frame = frame.f_back
+    return name, params
 
 
 _F = TypeVar("_F", bound=Callable[..., Any])
@@ -180,6 +184,10 @@ def removed_keywords(**hints: str) -> Callable[[_F], _F]:
         return wrapper  # type: ignore[return-value]
 
     return decorate
+
+
+#: The code of removed_keywords' wrapper: entry_point looks through it to the decorated function.
+_WRAPPER_CODE = removed_keywords()(lambda: None).__code__
 
 
 def plain(value: Any) -> Any:

@@ -30,6 +30,11 @@ TIMINGS = ("end", "start")
 TAYLOR_BAND = 1e-3
 #: An improved retention this close above 1 is 1 (floating-point rounding of r x (1 + x)).
 ROUNDING = 1e-12
+#: firm_value / value_levers without any customer: the value would be 0 whatever the inputs.
+NO_CUSTOMERS = ("a firm's value needs the customers to value: pass current_customers= (customers you have now) and/or "
+                "new_customers= (customers acquired per period, with growth= and acquisition_cost=); with neither, "
+                "the value would be 0. For the value of one customer, pass new_customers=1, cohorts=1 (or use "
+                "clv.simple_clv).")
 
 
 def as_array(value: Any, name: str, lo: float, hi: float = np.inf, *, lo_open: bool = False,
@@ -273,7 +278,7 @@ def customer_equity(customers: Any, *, margin: Any = None, retention: Any = None
 
 
 def firm_value(margin: float, retention: float, discount_rate: float, *, acquisition_cost: float = 0.0,
-               new_customers: float = 0.0, growth: float = 0.0, current_customers: float = 0.0,
+               new_customers: float | None = None, growth: float = 0.0, current_customers: float | None = None,
                cohorts: int | None = None, horizon: int | None = None) -> float:
     """Value of current and future customers (Gupta, Lehmann & Stuart 2004): customer equity, as a float.
 
@@ -301,12 +306,14 @@ def firm_value(margin: float, retention: float, discount_rate: float, *, acquisi
         Discount rate per period (0.1 for 10 %), above -1.
     acquisition_cost : float, default 0
         Cost of acquiring one customer.
-    new_customers : float, default 0
+    new_customers : float, optional
         Customers acquired this period, ``n_0``.
     growth : float, default 0
         Growth rate of the number of new customers per period, ``g``.
-    current_customers : float, default 0
-        Customers already acquired (active in the period just ended).
+    current_customers : float, optional
+        Customers already acquired (active in the period just ended). Pass at least one of
+        ``current_customers`` and ``new_customers`` (a value without customers would be 0);
+        the one left out counts 0.
     cohorts : int, optional
         Count only this many future cohorts (this period's included); default all of them.
     horizon : int, optional
@@ -321,22 +328,26 @@ def firm_value(margin: float, retention: float, discount_rate: float, *, acquisi
     >>> round(firm_value(100, 0.8, 0.1, acquisition_cost=50, new_customers=10), 2)
     34833.33
     """
-    equity = customer_equity(check_positive(current_customers, "current_customers", allow_zero=True),
+    current = 0.0 if current_customers is None else current_customers
+    equity = customer_equity(check_positive(current, "current_customers", allow_zero=True),
                              margin=margin, retention=retention, discount_rate=discount_rate, horizon=horizon,
-                             new_customers=new_customers, growth=growth, acquisition_cost=acquisition_cost,
-                             cohorts=cohorts)
+                             new_customers=0.0 if new_customers is None else new_customers, growth=growth,
+                             acquisition_cost=acquisition_cost, cohorts=cohorts)
+    if current_customers is None and new_customers is None:
+        raise TypeError(NO_CUSTOMERS)
     return float(equity["equity"])
 
 
 def value_levers(margin: float, retention: float, discount_rate: float, *, acquisition_cost: float = 0.0,
-                 new_customers: float = 0.0, growth: float = 0.0, current_customers: float = 0.0,
+                 new_customers: float | None = None, growth: float = 0.0, current_customers: float | None = None,
                  cohorts: int | None = None, horizon: int | None = None, improvement: float = 0.01) -> pd.DataFrame:
     """Change in :func:`firm_value` when retention, margin or acquisition cost improve by 1 %.
 
     Each lever is improved alone, in relative terms as in Gupta, Lehmann & Stuart (2004):
     retention ``r x 1.01``, margin ``m x 1.01``, acquisition cost ``c x 0.99``. A retention
     improved above 1 is an error; exactly 1 is allowed (the value is finite when
-    ``discount_rate > 0`` or with a horizon). Arguments as in :func:`firm_value`.
+    ``discount_rate > 0`` or with a horizon). Arguments as in :func:`firm_value` (at least one of
+    ``current_customers`` and ``new_customers``).
 
     Returns
     -------

@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 from ._checks import check_dataframe, require_columns
+from ._dates import parse_day
 from .clv import firm_value, value_levers
 from .data import validate_transactions
 from .exceptions import DataWarning
@@ -70,6 +71,7 @@ def cohort_table(
     observation_end: Any = None,
     incomplete: str = "drop",
     date_format: str | None = None,
+    dayfirst: bool | None = None,
 ) -> pd.DataFrame:
     """Active customers (and revenue) of each acquisition cohort, period by period.
 
@@ -95,8 +97,9 @@ def cohort_table(
         What to do when ``observation_end`` is not the last day of its period: drop that
         partial period (its purchases are left out, with a :class:`~relmkt_lib.exceptions.DataWarning`
         saying how many), or keep it with ``complete=False``.
-    date_format : str, optional
-        ``strftime`` format of text dates.
+    date_format, dayfirst : optional
+        How to read text dates, as in :func:`relmkt_lib.data.validate_transactions`
+        (``dayfirst=True`` for day/month/year such as Quebec's JJ/MM/AAAA).
 
     Returns
     -------
@@ -127,8 +130,9 @@ def cohort_table(
         raise ValueError(f"incomplete must be 'drop' or 'keep', not {incomplete!r}")
     log = validate_transactions(transactions, customer_col=customer_col, date_col=date_col,
                                 amount_col=amount_col, observation_end=observation_end,
-                                date_format=date_format, duplicates="ignore")
-    end = (log[date_col].max() if observation_end is None else pd.Timestamp(observation_end)).normalize()
+                                date_format=date_format, dayfirst=dayfirst, duplicates="ignore")
+    end = (log[date_col].max().normalize() if observation_end is None
+           else parse_day(observation_end, "observation_end", dayfirst=dayfirst))
     ordinal = log[date_col].dt.to_period(freq).array.asi8
     last = end.to_period(freq).ordinal
     complete_end = (end + pd.Timedelta(days=1)).to_period(freq).ordinal > last

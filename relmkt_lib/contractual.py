@@ -9,7 +9,11 @@ period ``t - 1`` to ``t``, ``r_t = (beta + t - 1) / (alpha + beta + t - 1)``, ri
 although nobody's ``theta`` changes: the high-churn customers leave first.
 
 Conventions: period 0 is the acquisition (the cohort's size); a customer active in period ``t``
-has made ``t`` renewals.
+has made ``t`` renewals. A customer's **tenure** is the number of whole periods completed: a
+customer who cancels at the ``t``-th renewal date (``T = t``, the paper's notation) has tenure
+``t`` and contributes ``P(T = t)``; a customer still active after ``t`` renewals has tenure ``t``
+and contributes ``S(t)`` (right-censored). A cohort's active counts are the same information:
+``n[t-1] - n[t]`` customers have tenure ``t`` and cancelled, ``n[-1]`` are still active.
 
 References
 ----------
@@ -25,12 +29,20 @@ import warnings
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from scipy import optimize
 from scipy.special import betaln, hyp2f1
 
-from ._checks import active_counts_array, check_positive, warn_if_percent
+from ._checks import (
+    active_counts_array,
+    bad_rows_error,
+    check_dataframe,
+    check_positive,
+    require_columns,
+    warn_if_percent,
+)
 from ._fitting import FittedModel
-from .exceptions import ConvergenceError
+from .exceptions import ConvergenceError, FitWarning
 
 __all__ = ["ShiftedBetaGeometric", "active_counts_array", "constant_retention", "sbg_survival"]
 
@@ -39,6 +51,8 @@ __all__ = ["ShiftedBetaGeometric", "active_counts_array", "constant_retention", 
 CHI2_1DF_95 = 3.84
 #: Bounds of log(alpha) and log(beta) in the search (alpha, beta between 3e-7 and 3.3e6).
 LOG_PARAM_BOUND = 15
+#: A log-parameter this close to LOG_PARAM_BOUND is "on the bound": the data did not stop the search.
+BOUND_TOLERANCE = 0.01
 #: Clip of the log-parameters before exp() inside the objective, so exp never overflows.
 LOG_PARAM_CLIP = 30
 #: median_lifetime gives up beyond this many periods (alpha tiny: most customers never leave).
@@ -90,6 +104,112 @@ def _periods(t: Any, name: str = "t", lowest: int = 0) -> np.ndarray:
     return arr
 
 
+def _counts_by_tenure(n: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A cohort's active counts as customers by tenure: churned at t = 1..K, still active at K."""
+    churned = np.concatenate([[0], -np.diff(n)])
+    active = np.zeros(len(n), dtype=np.int64)
+    active[-1] = n[-1]
+    return churned, active
+
+
+def _tenure_table(tenures: Any, churned: Any, tenure_col: str, churned_col: str) -> tuple[np.ndarray, np.ndarray]:
+    """Checked tenures (whole numbers >= 0) and churn flags (bool) of :meth:`ShiftedBetaGeometric.fit_tenures`."""
+    if isinstance(tenures, pd.DataFrame) or hasattr(tenures, "columns"):
+        check_dataframe(tenures, "tenures")
+        if churned is not None:
+            raise TypeError("tenures is a DataFrame: name its columns with tenure_col= and churned_col= "
+                            "and leave churned out")
+        require_columns(tenures, [tenure_col, churned_col], "tenures")
+        table, name = tenures, "tenures"
+    else:
+        if churned is None:
+            raise TypeError("pass churned= beside the tenures (True for a customer who has left, False for one "
+                            "still active), or a DataFrame with tenure_col and churned_col")
+        if np.ndim(tenures) != 1 or np.ndim(churned) != 1 or isinstance(tenures, (str, bytes)):
+            raise TypeError("tenures and churned must be lists, arrays or Series, one value per customer")
+        if len(tenures) != len(churned):
+            raise ValueError(f"tenures and churned must have one value per customer: got {len(tenures)} "
+                             f"tenures and {len(churned)} churn flags")
+        index = tenures.index if isinstance(tenures, pd.Series) else None
+        table = pd.DataFrame({"tenures": np.asarray(tenures), "churned": np.asarray(churned)}, index=index)
+        tenure_col, churned_col, name = "tenures", "churned", ""
+        if not len(table):
+            raise ValueError("tenures is empty: pass one tenure per customer")
+    raw_t, raw_c = table[tenure_col], table[churned_col]
+    t = pd.to_numeric(raw_t, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    bad = ~np.isfinite(t) | (t < 0) | (t != np.round(t)) | pd.api.types.is_bool_dtype(raw_t)
+    if bad.any():
+        raise bad_rows_error(table, bad, tenure_col, "are not whole numbers of periods >= 0",
+                             "Tenure counts whole periods (renewals) from the start; fix or remove those rows.",
+                             name=name)
+    missing = raw_c.isna().to_numpy()
+    flags = raw_c.to_numpy(dtype=object, na_value=None)
+    binary = np.array([isinstance(v, (bool, np.bool_)) or (isinstance(v, (int, np.integer, float, np.floating))
+                                                           and v in (0, 1)) for v in flags], dtype=bool)
+    for mask, problem, fix in [
+        (missing, "have no churn flag", "Fill them in (True: has left, False: still active) or remove those rows."),
+        (~binary & ~missing, "are not True/False (or 1/0)",
+         f"Convert the column to booleans first, e.g. df[{churned_col!r}] == 'yes'."),
+    ]:
+        if mask.any():
+            raise bad_rows_error(table, mask, churned_col, problem, fix, name=name)
+    lost = np.array([bool(v) for v in flags], dtype=bool)
+    if (lost & (t == 0)).any():
+        raise bad_rows_error(table, lost & (t == 0), tenure_col, "are churned customers with tenure 0",
+                             "Tenure counts whole periods: a customer who cancels at the first renewal date has "
+                             "tenure 1; tenure 0 is a customer who joined less than a period ago and is still active.",
+                             name=name)
+    return t.astype(np.int64), lost
+
+
+_SNAPSHOT_HINT = ("If these counts come from a snapshot of customers who started on different dates, the "
+                  "customers still active are not churners: fit their tenures with "
+                  "fit_tenures(tenures, churned=churned) instead.")
+
+
+def _number(x: float) -> str:
+    """A number as a learner reads it: 10,190 or 0.543 or 3.06e-07."""
+    return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.3g}"
+
+
+def _warn_if_degenerate(churned: np.ndarray, active: np.ndarray, log_params: np.ndarray,
+                        log_likelihood: float, source: str) -> None:
+    """Say, in words, when the data cannot pin alpha and beta down (a FitWarning)."""
+    hint = f" {_SNAPSHOT_HINT}" if source == "counts" else ""
+    lost, t = int(churned.sum()), np.arange(len(active))
+    exposures = int(t @ churned + t @ active)  # renewal dates each customer faced
+    params = dict(zip(("alpha", "beta"), np.exp(log_params)))
+    if lost == 0:
+        warnings.warn(
+            f"nobody churned in these data ({int(active.sum())} customers, {exposures} renewals and no "
+            "cancellation): the sBG cannot be estimated from them (not identified). Any churn probability close "
+            f"enough to 0 fits, so the search stopped at its limit (alpha = {_number(params['alpha'])}, beta = "
+            f"{_number(params['beta'])}) and the projections say that nobody ever leaves. Report 'no cancellation in "
+            f"{exposures} renewals' instead, or fit again when cancellations have been observed.",
+            FitWarning, stacklevel=4)
+        return
+    on_bound = [name for name, x in zip(params, log_params) if abs(x) >= LOG_PARAM_BOUND - BOUND_TOLERANCE]
+    if on_bound:
+        shown = ", ".join(f"{k} = {_number(params[k])}" for k in on_bound)
+        warnings.warn(
+            f"the search stopped at its limit ({shown}): the data cannot pin "
+            f"{' and '.join(on_bound)} down, so the estimates are not a maximum of the likelihood and their "
+            "standard errors mean nothing. This happens with very few periods or cancellations (for example, "
+            f"everybody who left did so at the first renewal); use more periods or customers.{hint}",
+            FitWarning, stacklevel=4)
+        return
+    r = 1 - lost / exposures  # the constant-retention (geometric) fit, with censoring
+    if 0 < r < 1:
+        ll_geometric = lost * np.log1p(-r) + (exposures - lost) * np.log(r)
+        if 2 * (log_likelihood - ll_geometric) < CHI2_1DF_95:
+            warnings.warn(
+                f"the data show little heterogeneity: a constant retention rate of {r:.3f} per period fits about "
+                f"as well (likelihood-ratio test at 5 %), so alpha and beta (here {_number(params['alpha'])} and "
+                f"{_number(params['beta'])}) are poorly determined and only their ratio is; read the retention rate, "
+                f"not the parameters, or use more periods.{hint}",
+                FitWarning, stacklevel=4)
+
+
 class ShiftedBetaGeometric(FittedModel):
     """The shifted-beta-geometric (sBG) retention model, fitted by maximum likelihood.
 
@@ -113,8 +233,12 @@ class ShiftedBetaGeometric(FittedModel):
     log_param_cov_ : pandas.DataFrame
         Covariance matrix of ``log(alpha)`` and ``log(beta)``.
     log_likelihood_ : float
-    active_counts_ : numpy.ndarray
-        The counts fitted on; ``cohort_size_`` is its first value, ``n_periods_`` its length - 1.
+    active_counts_ : numpy.ndarray or None
+        The counts fitted on (None after :meth:`fit_tenures`); ``cohort_size_`` is the number of
+        customers (period 0's count), ``n_periods_`` the last period (or longest tenure) seen.
+    tenure_counts_ : pandas.DataFrame
+        The same data by tenure: customers who ``churned`` with that tenure and customers still
+        ``active`` with it (the counts the likelihood uses).
 
     Examples
     --------
@@ -135,13 +259,19 @@ class ShiftedBetaGeometric(FittedModel):
 
     # ---------------------------------------------------------------- fitting
     @staticmethod
+    def _tenure_log_likelihood(alpha: float, beta: float, churned: np.ndarray, active: np.ndarray) -> float:
+        """``sum_t churned[t] log P(T = t) + active[t] log S(t)``, the counts indexed by tenure t = 0..K."""
+        t = np.arange(len(active))
+        log_b = betaln(alpha, beta)
+        log_s = betaln(alpha, beta + t) - log_b
+        log_p = betaln(alpha + 1, beta + np.maximum(t - 1, 0)) - log_b  # P(T = t), t >= 1 (churned[0] is 0)
+        return float(churned[1:] @ log_p[1:] + active @ log_s)
+
+    @staticmethod
     def _log_likelihood(alpha: float, beta: float, n: np.ndarray) -> float:
         """Sum of log P(T = t) over the churners of each period plus log S(T) for survivors."""
-        t = np.arange(1, len(n))
-        log_b = betaln(alpha, beta)
-        log_p = betaln(alpha + 1, beta + t - 1) - log_b  # P(churn at the t-th renewal)
-        log_s = betaln(alpha, beta + t[-1]) - log_b
-        return float(np.sum(-np.diff(n) * log_p) + n[-1] * log_s)
+        churned, active = _counts_by_tenure(n)
+        return ShiftedBetaGeometric._tenure_log_likelihood(alpha, beta, churned, active)
 
     def fit(self, active_counts: Any, *, period_col: str = "period",
             active_col: str = "active") -> ShiftedBetaGeometric:
@@ -149,16 +279,78 @@ class ShiftedBetaGeometric(FittedModel):
 
         Maximises the log-likelihood over ``log(alpha), log(beta)`` with scipy (L-BFGS-B).
         Raises :class:`~relmkt_lib.exceptions.ConvergenceError` when the optimiser fails, and
-        warns (``RuntimeWarning``) when a constant retention rate fits about as well (no visible
-        heterogeneity: alpha and beta then drift to large values and only their ratio is
-        determined).
+        warns (:class:`~relmkt_lib.exceptions.FitWarning`) when the data cannot pin the
+        parameters down: nobody churned, a parameter ran to the search's limit, or a constant
+        retention rate fits about as well (alpha and beta then drift to large values and only
+        their ratio is determined). For a table of customers who started on different dates
+        (tenure so far, cancelled or not), use :meth:`fit_tenures`.
         """
         n = active_counts_array(active_counts, period_col=period_col, active_col=active_col)
+        self._fit_counts(*_counts_by_tenure(n), source="counts")
+        self.active_counts_ = n
+        return self
+
+    def fit_tenures(self, tenures: Any, *, churned: Any = None, tenure_col: str = "tenure",
+                    churned_col: str = "churned") -> ShiftedBetaGeometric:
+        """Fit alpha and beta to individual tenures, some right-censored (Fader & Hardie 2007).
+
+        For a snapshot of a customer table: each customer's tenure so far and whether the
+        customer has left. Customers may have started on different dates, so those still active
+        have been watched for different lengths of time; each contributes what is known:
+
+        - a customer who cancelled with tenure ``t`` (at the ``t``-th renewal date, after ``t``
+          whole periods paid) contributes ``P(T = t)``;
+        - a customer still active with tenure ``t`` (``t`` renewals made so far) contributes
+          ``S(t)``: they will leave some day, but after ``t``.
+
+        Tenure counts whole periods (months for monthly renewals): a customer who cancels at the
+        first renewal date has tenure 1; one who joined less than a period ago has tenure 0. The
+        same customers given as a cohort's active counts to :meth:`fit` give the same estimates.
+        Counting the still-active customers as churners (the naive route) biases the churn
+        probabilities upwards.
+
+        Parameters
+        ----------
+        tenures : DataFrame, or list, array or Series of whole numbers >= 0
+            A DataFrame with columns ``tenure_col`` and ``churned_col`` (one row per customer),
+            or the tenures themselves with ``churned=`` beside them. Not modified.
+        churned : list, array or Series of bool, optional
+            True for a customer who has left, False for one still active (required when
+            ``tenures`` is not a DataFrame).
+        tenure_col, churned_col : str, default "tenure", "churned"
+            Column names in a DataFrame (``tenure_months`` and ``cancelled`` in
+            :func:`relmkt_lib.datasets.load_subscriptions`).
+
+        Returns
+        -------
+        self
+            ``cohort_size_`` is the number of customers, ``n_periods_`` the longest tenure and
+            ``tenure_counts_`` the table fitted on (customers who churned and who are still
+            active, by tenure); ``active_counts_`` is None.
+
+        Examples
+        --------
+        >>> counts = [1000, 631, 468, 382, 326, 289, 262, 241]   # as customers: 369 left at t = 1, ...
+        >>> tenure = np.repeat(np.arange(1, 8), -np.diff(counts)).tolist() + [7] * 241
+        >>> churned = [True] * (1000 - 241) + [False] * 241
+        >>> ShiftedBetaGeometric().fit_tenures(tenure, churned=churned).params_.round(3).tolist()  # as fit(counts)
+        [0.704, 1.182]
+        """
+        t, lost = _tenure_table(tenures, churned, tenure_col, churned_col)
+        width = int(t.max()) + 1
+        by_churned = np.bincount(t[lost], minlength=width).astype(np.int64)
+        by_active = np.bincount(t[~lost], minlength=width).astype(np.int64)
+        self._fit_counts(by_churned, by_active, source="tenures")
+        self.active_counts_ = None
+        return self
+
+    def _fit_counts(self, churned: np.ndarray, active: np.ndarray, *, source: str) -> None:
+        """Maximise the likelihood of counts by tenure, warn if degenerate, store the fit."""
         start = np.log([check_positive(self.alpha0, "alpha0"), check_positive(self.beta0, "beta0")])
 
         def nll(x: np.ndarray) -> float:
             a, b = np.exp(np.clip(x, -LOG_PARAM_CLIP, LOG_PARAM_CLIP))
-            return -self._log_likelihood(a, b, n)
+            return -self._tenure_log_likelihood(a, b, churned, active)
 
         res = optimize.minimize(nll, start, method="L-BFGS-B", bounds=[(-LOG_PARAM_BOUND, LOG_PARAM_BOUND)] * 2,
                                 options={"maxiter": int(self.max_iter)})
@@ -167,24 +359,12 @@ class ShiftedBetaGeometric(FittedModel):
                 f"the sBG fit did not converge ({res.message}); try other starting values "
                 "(alpha0, beta0), more periods of data, a larger max_iter, or check the counts"
             )
-        self._warn_if_homogeneous(n, -float(res.fun))
-        self.active_counts_ = n
-        self.cohort_size_ = int(n[0])
-        self.n_periods_ = len(n) - 1
-        self._store_fit(np.exp(res.x), lambda p: self._log_likelihood(p[0], p[1], n))
-        return self
-
-    @staticmethod
-    def _warn_if_homogeneous(n: np.ndarray, log_likelihood: float) -> None:
-        r = 1 - (n[0] - n[-1]) / n[:-1].sum()  # the constant-retention (geometric) fit
-        churned, renewed = n[0] - n[-1], n[:-1].sum() - n[0] + n[-1]
-        ll_geometric = churned * np.log1p(-r) + renewed * np.log(r) if 0 < r < 1 else -np.inf
-        if 2 * (log_likelihood - ll_geometric) < CHI2_1DF_95:
-            warnings.warn(
-                f"the counts show little heterogeneity (a constant retention rate of {r:.3f} fits "
-                "about as well, likelihood-ratio test at 5 %): alpha and beta are poorly determined, "
-                "only their ratio is; use more periods or a constant rate",
-                RuntimeWarning, stacklevel=3)
+        _warn_if_degenerate(churned, active, res.x, -float(res.fun), source)
+        self.cohort_size_ = int(churned.sum() + active.sum())
+        self.n_periods_ = len(active) - 1
+        self.tenure_counts_ = pd.DataFrame({"churned": churned, "active": active},
+                                           index=pd.RangeIndex(len(active), name="tenure"))
+        self._store_fit(np.exp(res.x), lambda p: self._tenure_log_likelihood(p[0], p[1], churned, active))
 
     def _alpha_beta(self) -> tuple[float, float]:
         params = self._check_fitted()
@@ -207,15 +387,20 @@ class ShiftedBetaGeometric(FittedModel):
         t = _periods(t, lowest=1)
         return (beta + t - 1) / (alpha + beta + t - 1)
 
-    def median_lifetime(self) -> int:
-        """The first period in which the expected share still active is 50 % or less."""
+    def median_lifetime(self) -> float:
+        """The first period in which the expected share still active is 50 % or less.
+
+        A whole number, or ``inf`` when more than half the customers are still expected to be
+        active after 1e9 periods (alpha tiny: most customers practically never leave, as after a
+        fit to data in which nobody churned).
+        """
         self._check_fitted()
         t, step = 0, 64
         while self.survival(t + step) > 0.5:
             t += step
             step *= 2
             if t > MAX_MEDIAN_PERIODS:
-                raise RuntimeError(f"the median lifetime is beyond {MAX_MEDIAN_PERIODS:.0e} periods")
+                return float("inf")
         grid = np.arange(t, t + step + 1)
         return int(grid[np.argmax(self.survival(grid) <= 0.5)])
 

@@ -10,6 +10,9 @@ Conventions (Fader, Hardie & Lee 2005; lifetimes):
 
 - ``observation_end`` and ``calibration_end`` are the last observed **days**, inclusive: a
   purchase at 15:00 on that day is inside (a time of day given with them is ignored);
+- dates are local calendar days: tz-aware dates (and texts with a UTC offset such as ``-05:00``)
+  keep the clock of their own zone, or of ``timezone`` if given; day/month texts such as
+  ``05/01/2024`` are never guessed (``dayfirst=True`` reads Quebec's JJ/MM/AAAA);
 - purchases on the same day (or in the same calendar week, ``time_unit="calendar_weeks"``) are
   merged into one;
 - ``frequency`` is the number of *repeat* periods with a purchase (the first one is not counted);
@@ -28,17 +31,22 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._checks import check_dataframe, parse_dates, plain, removed_keywords, require_columns
+from ._checks import check_dataframe, entry_point, plain, removed_keywords, require_columns
 from ._data_checks import (
     ONE_DAY,
+    check_amount_total,
+    check_ids,
     check_not_after,
+    compact_codes,
+    count_zero_amounts,
     handle_duplicates,
     last_day,
     parse_amounts,
     report,
-    without_missing_ids,
+    warn_outlying_dates,
     without_returns,
 )
+from ._dates import parse_dates
 from .exceptions import DataWarning
 
 __all__ = [
@@ -65,7 +73,9 @@ _REMOVED = {"freq": _TIME_UNIT_HINT, "freq_multiplier": _TIME_UNIT_HINT}
 class ValidationReport:
     """What :func:`validate_transactions` did: rows in and out, and each reason rows were dropped.
 
-    ``duplicates`` counts rows repeating an earlier one (kept unless ``duplicates="drop"``).
+    ``duplicates`` counts rows repeating an earlier one (kept unless ``duplicates="drop"``);
+    ``zero_amounts`` rows with an amount of 0 (kept; the Gamma-Gamma spend model needs positive
+    spend); ``normalized_ids`` rows whose id changed under ``normalize_ids=True``.
     """
 
     rows_in: int
@@ -74,6 +84,8 @@ class ValidationReport:
     dropped_returns: int = 0
     duplicates: int = 0
     dropped_duplicates: int = 0
+    zero_amounts: int = 0
+    normalized_ids: int = 0
 
 
 @dataclass(frozen=True)
@@ -100,8 +112,11 @@ def validate_transactions(
     amount_col: str | None = None,
     observation_end: Any = None,
     date_format: str | None = None,
+    dayfirst: bool | None = None,
+    timezone: str | None = None,
     drop_returns: bool = False,
     drop_missing_ids: bool = False,
+    normalize_ids: bool = False,
     duplicates: str = "report",
     return_report: bool = False,
 ) -> pd.DataFrame | tuple[pd.DataFrame, ValidationReport]:
@@ -110,6 +125,9 @@ def validate_transactions(
     Every problem raises a ``ValueError`` naming the column, how many rows are affected,
     the first of them and what to do. Rows are dropped only on request; each drop is
     reported with a :class:`DataWarning` and counted in a :class:`ValidationReport`.
+    Also reported with a DataWarning (and kept): customer ids with stray spaces or in another
+    Unicode form (``"A "`` and ``"A"`` are two customers until ``normalize_ids=True``), dates far
+    beyond the rest (a 2099 typo) or before 1900, and amounts of 0.
 
     Parameters
     ----------
@@ -123,10 +141,21 @@ def validate_transactions(
         The last observed day (inclusive); a transaction on a later day is an error.
     date_format : str, optional
         ``strftime`` format of the dates when they are text or numbers (``"%Y%m%d"``).
+    dayfirst : bool, optional
+        Order of day/month text dates such as ``05/01/2024``: True for day/month/year (Quebec's
+        JJ/MM/AAAA), False for month/day/year. Needed when the column does not show it (every
+        day 12 or less): such dates are never guessed. ISO dates (``2024-01-05``) need nothing.
+    timezone : str, optional
+        Time zone (``"America/Montreal"``) in which tz-aware dates and texts with a UTC offset
+        become calendar days. Default: each date's own zone or offset (its local clock).
     drop_returns : bool, default False
         Drop rows with a negative amount (returns) instead of failing.
     drop_missing_ids : bool, default False
-        Drop rows without a customer id instead of failing.
+        Drop rows without a customer id (missing, empty, or a placeholder such as ``"NULL"``,
+        ``"N/A"``, ``"None"``) instead of failing.
+    normalize_ids : bool, default False
+        Strip leading and trailing spaces from text ids and put them in Unicode form NFC, so that
+        ``"Zoë "`` and ``"Zoë"`` are one customer (reported with a DataWarning).
     duplicates : {"report", "drop", "raise", "ignore"}, default "report"
         What to do with rows identical on the customer, date and amount columns.
     return_report : bool, default False
@@ -135,7 +164,7 @@ def validate_transactions(
     Returns
     -------
     DataFrame, or (DataFrame, ValidationReport) with ``return_report=True``
-        A copy of ``df`` (all its columns) with ``date_col`` as datetime64, minus any rows
+        A copy of ``df`` (all its columns) with ``date_col`` as naive datetime64, minus any rows
         dropped on request.
 
     Examples
@@ -153,30 +182,84 @@ def validate_transactions(
     ...                                       drop_returns=True, return_report=True)
     >>> report.dropped_returns
     1
+    >>> quebec = log.assign(day=["02/01/2024", "09/01/2024", "05/01/2024"])  # JJ/MM/AAAA
+    >>> validate_transactions(quebec, customer_col="id", date_col="day", dayfirst=True)["day"].iloc[1]
+    Timestamp('2024-01-09 00:00:00')
     """
-    check_dataframe(df)
-    require_columns(df, [customer_col, date_col, amount_col])
     if duplicates not in ("report", "drop", "raise", "ignore"):
         raise ValueError(f"duplicates must be 'report', 'drop', 'raise' or 'ignore', not {duplicates!r}")
-    counts: dict[str, int] = {}
-    out = without_missing_ids(df.copy(), customer_col, drop_missing_ids, counts)
-    out[date_col] = parse_dates(out, date_col, date_format=date_format)
-    if amount_col is not None:
-        out[amount_col] = parse_amounts(out, amount_col)
-        out = without_returns(out, amount_col, drop_returns, counts)
-    if observation_end is not None:
-        check_not_after(out, date_col, last_day(observation_end, "observation_end"))
-    if duplicates != "ignore":
-        key = [c for c in (customer_col, date_col, amount_col) if c is not None]
-        out = handle_duplicates(out, key, duplicates, counts)
+    checked = _checked_log(
+        df, customer_col=customer_col, date_col=date_col, amount_col=amount_col, observation_end=observation_end,
+        date_format=date_format, dayfirst=dayfirst, timezone=timezone, drop_returns=drop_returns,
+        drop_missing_ids=drop_missing_ids, normalize_ids=normalize_ids, duplicates=duplicates,
+        count_zeros=True, warn_zeros=entry_point()[0] == "validate_transactions")
+    out = checked.log
     if return_report:
-        return out, ValidationReport(rows_in=len(df), rows_out=len(out), **counts)
+        return out, ValidationReport(rows_in=len(df), rows_out=len(out), **checked.counts)
     return out
 
 
-def _period_index(dates: pd.Series, freq: str) -> np.ndarray:
+@dataclass(frozen=True)
+class _Checked:
+    """A clean log, with what its checks computed that the summary needs again: each row's id
+    code (``ids`` the distinct ids, every one used) and day number (days since 1970-01-01)."""
+
+    log: pd.DataFrame
+    codes: np.ndarray
+    ids: pd.Index
+    days: np.ndarray
+    counts: dict[str, int]
+
+
+def _checked_log(df: pd.DataFrame, *, customer_col: str, date_col: str, amount_col: str | None,
+                 observation_end: Any, date_format: str | None, dayfirst: bool | None, timezone: str | None,
+                 drop_returns: bool = False, drop_missing_ids: bool = False, normalize_ids: bool = False,
+                 duplicates: str = "ignore", count_zeros: bool = False, warn_zeros: bool = False) -> _Checked:
+    """validate_transactions' work, also returning the id codes and day numbers of the clean rows."""
+    check_dataframe(df)
+    require_columns(df, [customer_col, date_col, amount_col])
+    for flag, value in (("drop_returns", drop_returns), ("drop_missing_ids", drop_missing_ids),
+                        ("normalize_ids", normalize_ids)):
+        if not isinstance(value, (bool, np.bool_)):
+            raise TypeError(f"{flag} must be True or False, not {value!r}")
+    counts: dict[str, int] = {}
+    out, codes, ids = check_ids(df.copy(), customer_col, drop=drop_missing_ids, normalize=normalize_ids,
+                                counts=counts)
+    out[date_col] = parse_dates(out, date_col, date_format=date_format, dayfirst=dayfirst, timezone=timezone)
+    if amount_col is not None:
+        out[amount_col] = parse_amounts(out, amount_col)
+        kept = (out[amount_col] >= 0).to_numpy() if drop_returns else None
+        out = without_returns(out, amount_col, drop_returns, counts)
+        if len(out) < len(codes):
+            codes = codes[kept]
+        check_amount_total(out, amount_col)
+        if count_zeros:  # reported when the user validates (rfm, cohorts... validate too, quietly)
+            count_zero_amounts(out, amount_col, counts, warn=warn_zeros)
+    end = None if observation_end is None else last_day(observation_end, "observation_end", dayfirst=dayfirst,
+                                                        timezone=timezone)
+    if end is not None:
+        check_not_after(out, date_col, end)
+    days = _day_numbers(out[date_col])
+    warn_outlying_dates(out, date_col, days)
+    if duplicates != "ignore":
+        key = [c for c in (customer_col, date_col, amount_col) if c is not None]
+        n = len(out)
+        out, codes, kept = handle_duplicates(out, key, codes, duplicates, counts)
+        if len(out) < n:
+            days = days[kept]
+    if len(out) < len(df):
+        codes, ids = compact_codes(codes, ids)
+    return _Checked(out, codes, ids, days, counts)
+
+
+def _day_numbers(dates: pd.Series) -> np.ndarray:
+    """Days since 1970-01-01 (int64) of naive datetimes."""
+    return dates.to_numpy().astype("datetime64[D]").view(np.int64)
+
+
+def _period_index(dates: pd.Series, freq: str, days: np.ndarray | None = None) -> np.ndarray:
     """Integer period numbers (days since 1970-01-01, or Monday-to-Sunday weeks)."""
-    days = dates.to_numpy().astype("datetime64[D]").astype(np.int64)
+    days = _day_numbers(dates) if days is None else days
     if freq == "W":
         # 1970-01-01 is a Thursday: shifting by 3 days makes weeks start on Monday,
         # like pandas' "W" (= "W-SUN") periods used by lifetimes.
@@ -199,6 +282,8 @@ def summarize_transactions(
     time_unit: str = "days",
     include_first_transaction: bool = False,
     date_format: str | None = None,
+    dayfirst: bool | None = None,
+    timezone: str | None = None,
 ) -> pd.DataFrame:
     """One row per customer: frequency, recency, T and monetary value.
 
@@ -225,8 +310,8 @@ def summarize_transactions(
         purchases by Monday-to-Sunday week and counts whole weeks (lifetimes' ``freq="W"``).
     include_first_transaction : bool, default False
         Count the first period in ``frequency`` and ``monetary_value`` (lifetimes' option).
-    date_format : str, optional
-        Format of the dates when they are text or numbers.
+    date_format, dayfirst, timezone : optional
+        How to read the dates, as in :func:`validate_transactions`.
 
     Returns
     -------
@@ -250,20 +335,23 @@ def summarize_transactions(
     [2.0, 1.43]
     """
     freq, per_unit = _check_time_unit(time_unit)
-    end = None if observation_end is None else last_day(observation_end, "observation_end")
-    log = validate_transactions(df, customer_col=customer_col, date_col=date_col, amount_col=amount_col,
-                                observation_end=end, date_format=date_format, duplicates="ignore")
-    return _summarize_clean(log, customer_col, date_col, amount_col, end, freq, per_unit,
-                            include_first_transaction)
+    end = None if observation_end is None else last_day(observation_end, "observation_end", dayfirst=dayfirst,
+                                                        timezone=timezone)
+    checked = _checked_log(df, customer_col=customer_col, date_col=date_col, amount_col=amount_col,
+                           observation_end=end, date_format=date_format, dayfirst=dayfirst, timezone=timezone)
+    return _summarize_clean(checked.log, customer_col, date_col, amount_col, end, freq, per_unit,
+                            include_first_transaction, checked=checked)
 
 
-def _factorize_sorted(ids: pd.Series) -> tuple[np.ndarray, pd.Index]:
+def _factorize_sorted(ids: pd.Series, factorized: tuple[np.ndarray, pd.Index] | None = None,
+                      ) -> tuple[np.ndarray, pd.Index]:
     """Integer codes of the ids, numbered in sorted order of the ids (lifetimes' row order).
 
-    Hashing comes first and only the distinct ids are sorted; text ids are sorted as a
-    fixed-width numpy array, much faster than comparing Python strings one by one.
+    Hashing comes first (or was done by the checks: ``factorized``) and only the distinct ids are
+    sorted; text ids are sorted as a fixed-width numpy array, much faster than comparing Python
+    strings one by one.
     """
-    codes, uniques = pd.factorize(ids)
+    codes, uniques = pd.factorize(ids) if factorized is None else factorized
     uniques = pd.Index(uniques)
     if pd.api.types.is_string_dtype(uniques.dtype) and uniques.map(type).isin([str]).all():
         order = np.argsort(np.asarray(uniques, dtype=str), kind="stable")
@@ -271,6 +359,8 @@ def _factorize_sorted(ids: pd.Series) -> tuple[np.ndarray, pd.Index]:
         order = uniques.argsort()
     rank = np.empty(len(order), dtype=np.intp)
     rank[order] = np.arange(len(order))
+    if factorized is not None and codes.dtype == np.intp:  # the checks' codes are not needed again
+        return np.take(rank, codes, out=codes), uniques[order]
     return rank[codes], uniques[order]
 
 
@@ -283,10 +373,12 @@ def _summarize_clean(
     freq: str,
     per_unit: float,
     include_first_transaction: bool,
+    checked: _Checked | None = None,
 ) -> pd.DataFrame:
-    codes, customers = _factorize_sorted(log[customer_col])
+    """The summary of a clean log (``checked``: its id codes and day numbers, computed by the checks)."""
+    codes, customers = _factorize_sorted(log[customer_col], None if checked is None else (checked.codes, checked.ids))
     n_cust = len(customers)
-    period = _period_index(log[date_col], freq)
+    period = _period_index(log[date_col], freq, None if checked is None else checked.days)
     end_period = int(period.max()) if end is None else _period_of(end, freq)
 
     first = np.full(n_cust, np.iinfo(np.int64).max)
@@ -363,6 +455,8 @@ def calibration_holdout_split(
     time_unit: str = "days",
     include_first_transaction: bool = False,
     date_format: str | None = None,
+    dayfirst: bool | None = None,
+    timezone: str | None = None,
     return_report: bool = False,
 ) -> pd.DataFrame | tuple[pd.DataFrame, HoldoutReport]:
     """Calibration summary plus what each customer did in the holdout period.
@@ -400,11 +494,12 @@ def calibration_holdout_split(
     HoldoutReport(new_customers=1, new_customer_ids=(3,))
     """
     freq, per_unit = _check_time_unit(time_unit)
-    cal_end = last_day(calibration_end, "calibration_end")
-    log = validate_transactions(df, customer_col=customer_col, date_col=date_col, amount_col=amount_col,
-                                observation_end=observation_end, date_format=date_format,
-                                duplicates="ignore")
-    obs_end = last_day(log[date_col].max() if observation_end is None else observation_end, "observation_end")
+    cal_end = last_day(calibration_end, "calibration_end", dayfirst=dayfirst, timezone=timezone)
+    log = _checked_log(df, customer_col=customer_col, date_col=date_col, amount_col=amount_col,
+                       observation_end=observation_end, date_format=date_format, dayfirst=dayfirst,
+                       timezone=timezone).log
+    obs_end = last_day(log[date_col].max() if observation_end is None else observation_end, "observation_end",
+                       dayfirst=dayfirst, timezone=timezone)
     in_cal = _split_bounds(log, date_col, cal_end, obs_end)
     hold = log.loc[~in_cal]
     cal = _summarize_clean(log.loc[in_cal], customer_col, date_col, amount_col, cal_end, freq,

@@ -7,11 +7,30 @@ True
 
 from __future__ import annotations
 
-__all__ = ["DataWarning", "NotFittedError", "ConvergenceError", "ExerciseCheckError"]
+__all__ = ["DataWarning", "NotRandomisedWarning", "FitWarning", "NotFittedError", "ConvergenceError",
+           "ExerciseCheckError"]
 
 
 class DataWarning(UserWarning):
     """Rows were dropped, repaired or left out on request; the message says how many."""
+
+
+class NotRandomisedWarning(DataWarning):
+    """A treated-minus-control difference from groups not drawn at random: not a causal (incremental) lift.
+
+    Issued by :func:`relmkt_lib.metrics.incremental_lift` and
+    :func:`relmkt_lib.metrics.relationship_scorecard` unless ``randomised=True``; a
+    :class:`DataWarning`, so a filter on DataWarning also catches it.
+    """
+
+
+class FitWarning(DataWarning):
+    """A model was fitted, but the data cannot pin (some of) its parameters down.
+
+    Nobody churned, a parameter ran to the search's limit, or a parameter is huge with a standard
+    error many times its size: the message says which, and what to do (more periods, another
+    model, a penalizer). A :class:`DataWarning`, so one filter silences both.
+    """
 
 
 class NotFittedError(ValueError, AttributeError):

@@ -4,18 +4,27 @@
 cost per response or per transaction, return on the campaign's cost. **Relationship**
 marketing judges what the contact did to the relationship over time: retention, purchases and
 value per customer over a horizon, lifetime value. ``campaign_scorecard`` and
-``relationship_scorecard`` compute both lenses for the same campaigns and customers; with a
-random hold-out control group, *incremental* means treated minus control.
+``relationship_scorecard`` compute both lenses for the same campaigns and customers, from any
+contact log (its columns named by keyword, numeric or text campaign ids, one row per customer
+or one row per contact); with a random hold-out control group, *incremental* means treated
+minus control. A comparison must say whether its groups were drawn at random
+(``randomised=True``): otherwise ``incremental_lift`` and ``relationship_scorecard`` warn
+(:class:`relmkt_lib.exceptions.NotRandomisedWarning`) and mark the result, since a difference
+between groups that formed themselves is not what the contact caused.
 
 Conventions (all measures):
 
-- Day 0 is the contact date. The **response window** is days 0 to ``window - 1`` (a 21-day
-  window ends on day 20); the **horizon** is days 0 to ``horizon_days - 1``.
+- Day 0 is the contact date (with one row per contact, the customer's first contact). The
+  **response window** is days 0 to ``window - 1`` (a 21-day window ends on day 20); the
+  **horizon** is days 0 to ``horizon_days - 1``.
 - A customer is **retained** over the horizon when they buy at least once *after* the response
   window (days ``window`` to ``horizon_days - 1``), so a coupon purchase alone does not count.
-- Rates over a zero base (no contacts, no customers) raise ``ValueError`` in the scalar
-  functions. In the scorecards a campaign with no response gets NaN for its cost per response,
-  and a campaign without a control group gets NaN for every incremental column.
+- The rate and cost functions take single numbers (float out) or aligned arrays or Series
+  (one result per row; a Series keeps its index). Counts are whole numbers; True/False, text
+  numbers and fractional counts are refused, naming the argument and the first bad value.
+- Rates over a zero base (no contacts, no customers) raise ``ValueError`` naming where the zero
+  is. In the scorecards a campaign with no response gets NaN for its cost per response, and a
+  campaign without a control group gets NaN for every incremental column.
 - Margins are ``revenue * margin_rate`` (revenue as paid, after any discount).
 - ``lifetime_value`` and ``customer_equity`` are the formulas of :mod:`relmkt_lib.clv` (called or
   re-exported here): each formula is written once. The table-based measures live in two private
@@ -34,15 +43,19 @@ proportions: comparison of eleven methods. Statistics in Medicine 17, 873-890.
 from __future__ import annotations
 
 import math
+import warnings
 from statistics import NormalDist
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
-from ._campaign_outcomes import contact_outcomes, value_curves
-from ._checks import check_positive, check_probability
+from ._campaign_outcomes import contact_outcomes, not_randomised_message, value_curves
+from ._checks import check_probability
+from ._rates import _combine, _nonzero, _per, _probability, _result, _share, _values, _where
 from ._scorecards import campaign_scorecard, relationship_scorecard
 from .clv import customer_equity, simple_clv
+from .exceptions import NotRandomisedWarning
 
 __all__ = [
     "response_rate", "conversion_rate", "cost_per_contact", "cost_per_response",
@@ -54,38 +67,34 @@ __all__ = [
 ]
 
 
-def _count(value: Any, name: str) -> float:
-    return check_positive(value, name, allow_zero=True)
+#: Where a comparison's groups come from, as the lift's ``randomised`` entry (a float, so the Series stays numeric).
+RANDOMISED, NOT_RANDOMISED = 1.0, 0.0
 
 
-def _share(part: Any, whole: Any, part_name: str, whole_name: str) -> float:
-    p, w = _count(part, part_name), _count(whole, whole_name)
-    if w == 0:
-        raise ValueError(f"{whole_name} is 0: a share of nothing is undefined; pass {whole_name} > 0")
-    if p > w:
-        raise ValueError(f"{part_name} ({part!r}) cannot exceed {whole_name} ({whole!r}); "
-                         "check the two counts")
-    return p / w
+#: A number, an array or a Series of numbers (the rate functions are vectorised).
+Numbers = Any
 
 
-def _per(amount: Any, count: Any, amount_name: str, count_name: str) -> float:
-    a, n = _count(amount, amount_name), _count(count, count_name)
-    if n == 0:
-        raise ValueError(f"{count_name} is 0: {amount_name} per {count_name} is undefined; "
-                         f"pass {count_name} > 0")
-    return a / n
-
-
-def response_rate(responses: float, contacts: float) -> float:
+def response_rate(responses: Numbers, contacts: Numbers) -> Any:
     """Share of contacted customers who responded, ``responses / contacts``.
+
+    Like every rate and cost function of this module, it takes single numbers (and returns a
+    float) or aligned arrays or Series (and returns an array, or a Series with the same index):
+    one rate per campaign, segment or number of calls. Counts must be whole numbers >= 0;
+    True/False, text such as ``'12'`` and fractions such as 2.5 responses are refused with the
+    argument, the first bad value and where it is. A zero base is an error naming where it is.
 
     >>> round(response_rate(470, 1798), 4)
     0.2614
+    >>> response_rate(pd.Series([45, 30], index=["mail", "call"]), pd.Series([300, 120], index=["mail", "call"]))
+    mail    0.15
+    call    0.25
+    Name: response_rate, dtype: float64
     """
-    return _share(responses, contacts, "responses", "contacts")
+    return _share(responses, contacts, "responses", "contacts", "response_rate")
 
 
-def conversion_rate(conversions: float, base: float) -> float:
+def conversion_rate(conversions: Numbers, base: Numbers) -> Any:
     """Share of a base (contacts, visitors or leads) that bought, ``conversions / base``.
 
     With a coupon, a response *is* a purchase and the conversion rate equals the response rate;
@@ -94,64 +103,71 @@ def conversion_rate(conversions: float, base: float) -> float:
     >>> conversion_rate(30, 120)
     0.25
     """
-    return _share(conversions, base, "conversions", "base")
+    return _share(conversions, base, "conversions", "base", "conversion_rate")
 
 
-def cost_per_contact(cost: float, contacts: float) -> float:
-    """Campaign cost per contacted customer. ``cost >= 0``.
+def cost_per_contact(cost: Numbers, contacts: Numbers) -> Any:
+    """Campaign cost per contact (per contacted customer, or per call when contacts counts calls). ``cost >= 0``.
 
     >>> round(cost_per_contact(3208.10, 1798), 4)
     1.7843
     """
-    return _per(cost, contacts, "cost", "contacts")
+    return _per(cost, contacts, "cost", "contacts", "cost_per_contact")
 
 
-def cost_per_response(cost: float, responses: float) -> float:
+def cost_per_response(cost: Numbers, responses: Numbers) -> Any:
     """Campaign cost per response (per responding customer).
 
     >>> round(cost_per_response(3208.10, 470), 2)
     6.83
     """
-    return _per(cost, responses, "cost", "responses")
+    return _per(cost, responses, "cost", "responses", "cost_per_response")
 
 
-def cost_per_acquisition(cost: float, new_customers: float) -> float:
+def cost_per_acquisition(cost: Numbers, new_customers: Numbers) -> Any:
     """Campaign cost per new customer acquired.
 
     >>> round(cost_per_acquisition(11050.0, 300), 2)
     36.83
     """
-    return _per(cost, new_customers, "cost", "new_customers")
+    return _per(cost, new_customers, "cost", "new_customers", "cost_per_acquisition")
 
 
-def cost_per_transaction(cost: float, transactions: float) -> float:
+def cost_per_transaction(cost: Numbers, transactions: Numbers) -> Any:
     """Campaign cost per transaction (purchase) it is credited with.
 
     >>> cost_per_transaction(500.0, 200)
     2.5
     """
-    return _per(cost, transactions, "cost", "transactions")
+    return _per(cost, transactions, "cost", "transactions", "cost_per_transaction")
 
 
-def average_order_value(revenue: float, transactions: float) -> float:
+def average_order_value(revenue: Numbers, transactions: Numbers) -> Any:
     """Revenue per transaction.
 
     >>> average_order_value(1250.0, 25)
     50.0
     """
-    return _per(revenue, transactions, "revenue", "transactions")
+    return _per(revenue, transactions, "revenue", "transactions", "average_order_value")
 
 
-def campaign_roi(revenue: float, cost: float, margin_rate: float) -> float:
+def campaign_roi(revenue: Numbers, cost: Numbers, margin_rate: Numbers) -> Any:
     """Return on the campaign's cost, ``(revenue * margin_rate - cost) / cost``.
 
-    0 means the margin just pays for the campaign; -1 means it brought nothing.
+    0 means the margin just pays for the campaign; -1 means it brought nothing. ``cost > 0``.
 
     >>> campaign_roi(revenue=10_000, cost=1_000, margin_rate=0.3)
     2.0
     """
-    m = check_probability(margin_rate, "margin_rate")
-    return (_count(revenue, "revenue") * m - check_positive(cost, "cost")) / float(cost)
+    _probability(margin_rate, "margin_rate")
+    (rev, c, m), index, scalar = _combine((revenue, "revenue", False), (cost, "cost", False),
+                                          (margin_rate, "margin_rate", False))
+    free = (c == 0).reshape(-1)
+    if free.any():
+        i = int(np.flatnonzero(free)[0])
+        raise ValueError(f"cost must be a finite number > 0, got 0.0{_where(i, index, scalar)}: "
+                         "a return on no cost is undefined")
+    return _result((rev * m - c) / c, index, scalar, "campaign_roi")
 
 
 def _wilson(x: float, n: float, z: float) -> tuple[float, float]:
@@ -160,12 +176,31 @@ def _wilson(x: float, n: float, z: float) -> tuple[float, float]:
     return (centre - half) / (1 + z2 / n), (centre + half) / (1 + z2 / n)
 
 
+def _lift_count(value: Any, name: str) -> float:
+    x, _ = _values(value, name, count=True)
+    if x.ndim:
+        raise TypeError(f"{name} must be a single number: incremental_lift compares two groups. For several "
+                        "comparisons, call it once per comparison and stack the results with "
+                        "pd.DataFrame({label: incremental_lift(...), ...}).T")
+    return float(x)
+
+
+def _randomised_flag(randomised: bool | None) -> float:
+    """The ``randomised`` entry of a lift; a :class:`NotRandomisedWarning` unless the groups were random."""
+    if randomised is True or randomised is np.True_:
+        return RANDOMISED
+    warnings.warn(not_randomised_message("incremental_lift", randomised, "its 'randomised' entry is 0"),
+                  NotRandomisedWarning, stacklevel=3)
+    return NOT_RANDOMISED
+
+
 def incremental_lift(
     responses_treatment: float,
     n_treatment: float,
     responses_control: float,
     n_control: float,
     *,
+    randomised: bool | None = None,
     cost: float | None = None,
     confidence: float = 0.95,
     method: str = "newcombe",
@@ -181,12 +216,21 @@ def incremental_lift(
     ``(p_t - p_c) * n_treatment``: the responses the contact caused, not those that would
     have happened anyway.
 
+    That reading holds only when the control group was **drawn at random** from the selected
+    customers (a hold-out test): say so with ``randomised=True``. Otherwise (groups that chose
+    themselves, such as customers called once vs customers called again) the same numbers are a
+    difference between two kinds of customers, not what the contact caused: the function warns
+    (:class:`relmkt_lib.exceptions.NotRandomisedWarning`) and its ``randomised`` entry is 0.
+
     Parameters
     ----------
-    responses_treatment, n_treatment : float
-        Responders and customers in the treated (contacted) group.
-    responses_control, n_control : float
-        The same in the random hold-out control group.
+    responses_treatment, n_treatment : int
+        Responders and customers in the treated (contacted) group: whole numbers.
+    responses_control, n_control : int
+        The same in the control group.
+    randomised : bool, optional
+        True if the control group was drawn at random; False if not; None (default): not said,
+        treated as not randomised (with a warning).
     cost : float, optional
         Campaign cost, for ``cost_per_incremental_response`` (NaN if the lift is not positive).
     confidence : float, default 0.95
@@ -197,19 +241,25 @@ def incremental_lift(
     Series
         ``rate_treatment``, ``rate_control``, ``absolute_lift``, ``ci_low``, ``ci_high``,
         ``relative_lift``, ``relative_ci_low``, ``relative_ci_high``,
-        ``incremental_responses``, ``cost_per_incremental_response`` and ``confidence``.
+        ``incremental_responses``, ``cost_per_incremental_response``, ``confidence`` and
+        ``randomised`` (1.0 for a randomised comparison, 0.0 otherwise: a number, so that the
+        Series and a table of several lifts stay numeric).
 
     Examples
     --------
-    >>> lift = incremental_lift(56, 70, 48, 80)   # Newcombe (1998), Table II, example (a)
+    >>> lift = incremental_lift(56, 70, 48, 80, randomised=True)   # Newcombe (1998), Table II, example (a)
     >>> lift[["absolute_lift", "ci_low", "ci_high"]].round(4).tolist()
     [0.2, 0.0524, 0.3339]
     """
-    p_t = _share(responses_treatment, n_treatment, "responses_treatment", "n_treatment")
-    p_c = _share(responses_control, n_control, "responses_control", "n_control")
+    flag = _randomised_flag(randomised)
+    counts = [_lift_count(v, n) for v, n in ((responses_treatment, "responses_treatment"),
+                                              (n_treatment, "n_treatment"),
+                                              (responses_control, "responses_control"), (n_control, "n_control"))]
+    p_t = _share(counts[0], counts[1], "responses_treatment", "n_treatment", "rate")
+    p_c = _share(counts[2], counts[3], "responses_control", "n_control", "rate")
     conf = check_probability(confidence, "confidence", allow_zero=False, allow_one=False)
     z = NormalDist().inv_cdf(0.5 + conf / 2)
-    n_t, n_c, d = float(n_treatment), float(n_control), p_t - p_c
+    n_t, n_c, d = counts[1], counts[3], p_t - p_c
     if method == "newcombe":
         l_t, u_t = _wilson(p_t * n_t, n_t, z)
         l_c, u_c = _wilson(p_c * n_c, n_c, z)
@@ -227,53 +277,54 @@ def incremental_lift(
     incr = d * n_t
     cpi = math.nan
     if cost is not None:
-        c = _count(cost, "cost")
+        c = float(_values(cost, "cost", count=False)[0])
         cpi = c / incr if incr > 0 else math.nan
     return pd.Series({
         "rate_treatment": p_t, "rate_control": p_c, "absolute_lift": d,
         "ci_low": max(lo, -1.0), "ci_high": min(hi, 1.0), "relative_lift": rel,
         "relative_ci_low": rel_lo, "relative_ci_high": rel_hi,
         "incremental_responses": incr, "cost_per_incremental_response": cpi, "confidence": conf,
+        "randomised": flag,
     }, name="lift")
 
 
-def retention_rate(retained: float, at_start: float) -> float:
+def retention_rate(retained: Numbers, at_start: Numbers) -> Any:
     """Share of the customers active at the start of a period still active at its end.
 
     >>> round(retention_rate(580, 958), 4)
     0.6054
     """
-    return _share(retained, at_start, "retained", "at_start")
+    return _share(retained, at_start, "retained", "at_start", "retention_rate")
 
 
-def churn_rate(lost: float, at_start: float) -> float:
+def churn_rate(lost: Numbers, at_start: Numbers) -> Any:
     """Share of the customers active at the start of a period lost during it (1 - retention).
 
     >>> churn_rate(25, 100)
     0.25
     """
-    return _share(lost, at_start, "lost", "at_start")
+    return _share(lost, at_start, "lost", "at_start", "churn_rate")
 
 
-def repeat_purchase_rate(repeat_buyers: float, buyers: float) -> float:
+def repeat_purchase_rate(repeat_buyers: Numbers, buyers: Numbers) -> Any:
     """Share of a period's buyers who bought more than once in it.
 
     >>> repeat_purchase_rate(12, 48)
     0.25
     """
-    return _share(repeat_buyers, buyers, "repeat_buyers", "buyers")
+    return _share(repeat_buyers, buyers, "repeat_buyers", "buyers", "repeat_purchase_rate")
 
 
-def purchase_frequency(purchases: float, customers: float) -> float:
+def purchase_frequency(purchases: Numbers, customers: Numbers) -> Any:
     """Purchases per customer over a period.
 
     >>> round(purchase_frequency(2494, 958), 2)
     2.6
     """
-    return _per(purchases, customers, "purchases", "customers")
+    return _per(purchases, customers, "purchases", "customers", "purchase_frequency", counted=True)
 
 
-def average_lifetime(churn: float) -> float:
+def average_lifetime(churn: Numbers) -> Any:
     """Expected lifetime, in periods, under a constant churn rate: ``1 / churn``.
 
     With churn ``c`` per period a customer's lifetime is geometric: they stay 1 period with
@@ -283,16 +334,21 @@ def average_lifetime(churn: float) -> float:
     >>> average_lifetime(0.2)
     5.0
     """
-    return 1.0 / check_probability(churn, "churn", allow_zero=False)
+    c, index = _probability(churn, "churn", allow_zero=False)
+    return _result(1.0 / c, index, c.ndim == 0, "average_lifetime")
 
 
-def value_per_customer(revenue: float, customers: float, *, margin_rate: float = 1.0) -> float:
+def value_per_customer(revenue: Numbers, customers: Numbers, *, margin_rate: Numbers = 1.0) -> Any:
     """Revenue (or margin, with ``margin_rate < 1``) per customer over a horizon.
 
     >>> round(value_per_customer(205_800, 958, margin_rate=0.4), 2)
     85.93
     """
-    return _per(revenue, customers, "revenue", "customers") * check_probability(margin_rate, "margin_rate")
+    _probability(margin_rate, "margin_rate")
+    (a, n, m), index, scalar = _combine((revenue, "revenue", False), (customers, "customers", True),
+                                        (margin_rate, "margin_rate", False))
+    _nonzero(n, index, scalar, "customers", "revenue per customers")
+    return _result(a / n * m, index, scalar, "value_per_customer")
 
 
 def lifetime_value(margin: float, retention: float, discount_rate: float) -> float:

@@ -27,7 +27,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ._checks import check_dataframe, check_positive, parse_dates, plain, removed_keywords, require_columns
+from ._checks import check_dataframe, check_positive, plain, removed_keywords, require_columns
+from ._dates import parse_dates
 from ._markov import (
     as_state_vector,
     markov_clv,

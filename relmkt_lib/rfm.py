@@ -31,6 +31,7 @@ import pandas as pd
 
 from . import data
 from ._checks import check_dataframe, plain, removed_keywords, require_columns
+from ._dates import parse_day
 from ._rfm_tables import ACTIONS, DEFAULT_RULES, SEGMENT_LABELS_FR, Rule
 
 __all__ = [
@@ -96,12 +97,13 @@ def _from_summary(df: pd.DataFrame, monetary: str) -> pd.DataFrame:
 
 
 def _from_log(df: pd.DataFrame, customer_col: str, date_col: str, amount_col: str, observation_end: Any,
-              monetary: str, date_format: str | None) -> pd.DataFrame:
+              monetary: str, date_format: str | None, dayfirst: bool | None) -> pd.DataFrame:
     require_columns(df, [customer_col, date_col, amount_col])
     log = data.validate_transactions(df, customer_col=customer_col, date_col=date_col, amount_col=amount_col,
-                                     date_format=date_format, duplicates="ignore")
+                                     date_format=date_format, dayfirst=dayfirst, duplicates="ignore")
     dates = log[date_col]
-    end = (dates.max() if observation_end is None else pd.Timestamp(observation_end)).normalize()
+    end = (dates.max().normalize() if observation_end is None
+           else parse_day(observation_end, "observation_end", dayfirst=dayfirst))
     if end < dates.min().normalize():
         raise ValueError(f"observation_end ({end.date()}) is before the first purchase in {date_col!r} "
                          f"({dates.min().date()}): nobody is a customer yet. Choose a later observation_end.")
@@ -118,7 +120,7 @@ def _from_log(df: pd.DataFrame, customer_col: str, date_col: str, amount_col: st
 @removed_keywords(as_of=_OBSERVATION_END_HINT)
 def rfm_scores(df: pd.DataFrame, *, customer_col: str = "customer_id", date_col: str = "date",
                amount_col: str = "amount", observation_end: Any = None, n_bins: int = 5, monetary: str = "mean",
-               ties: str = "together", date_format: str | None = None) -> pd.DataFrame:
+               ties: str = "together", date_format: str | None = None, dayfirst: bool | None = None) -> pd.DataFrame:
     """Recency, frequency and monetary values and scores (1 to ``n_bins``, higher is better).
 
     Parameters
@@ -142,8 +144,9 @@ def rfm_scores(df: pd.DataFrame, *, customer_col: str = "customer_id", date_col:
         mean (0 for one-time buyers) and "total" their total; frequency is its ``frequency + 1``.
     ties : {"together", "split"}, default "together"
         Equal values get equal scores (see the module notes), or ties are split by customer id.
-    date_format : str, optional
-        Format of text dates, as in :func:`relmkt_lib.data.validate_transactions`.
+    date_format, dayfirst : optional
+        How to read text dates, as in :func:`relmkt_lib.data.validate_transactions`
+        (``dayfirst=True`` for day/month/year such as Quebec's JJ/MM/AAAA).
 
     Returns
     -------
@@ -178,7 +181,7 @@ def rfm_scores(df: pd.DataFrame, *, customer_col: str = "customer_id", date_col:
                              "its own observation_end. Summarize the log again with another observation_end.")
         out = _from_summary(df, monetary)
     else:
-        out = _from_log(df, customer_col, date_col, amount_col, observation_end, monetary, date_format)
+        out = _from_log(df, customer_col, date_col, amount_col, observation_end, monetary, date_format, dayfirst)
     out["R"] = _score(out["recency"], n_bins, False, ties)
     out["F"] = _score(out["frequency"], n_bins, True, ties)
     out["M"] = _score(out["monetary"], n_bins, True, ties)
@@ -350,7 +353,7 @@ def activity_between(transactions: pd.DataFrame, *, customer_col: str = "custome
     """
     log = data.validate_transactions(transactions, customer_col=customer_col, date_col=date_col,
                                      amount_col=amount_col, duplicates="ignore")
-    lo, hi = pd.Timestamp(window_start).normalize(), pd.Timestamp(window_end).normalize()
+    lo, hi = parse_day(window_start, "window_start"), parse_day(window_end, "window_end")
     if hi < lo:
         raise ValueError(f"window_end ({hi.date()}) must not come before window_start ({lo.date()})")
     day = log[date_col].dt.normalize()
@@ -397,7 +400,8 @@ def segment_migration(transactions: pd.DataFrame, *, customer_col: str = "custom
     2              active     active          1    1.0
     5              lapsed     lapsed          2    1.0
     """
-    lo, hi = pd.Timestamp(from_observation_end).normalize(), pd.Timestamp(to_observation_end).normalize()
+    lo = parse_day(from_observation_end, "from_observation_end")
+    hi = parse_day(to_observation_end, "to_observation_end")
     if hi <= lo:
         raise ValueError(f"to_observation_end ({hi.date()}) must come after from_observation_end ({lo.date()})")
     kw = dict(customer_col=customer_col, date_col=date_col, amount_col=amount_col, n_bins=n_bins,

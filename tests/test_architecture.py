@@ -19,7 +19,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "relmkt_lib"
 #: own layer's allowed list (DOMAIN_ALLOWED) or from a lower layer.
 LAYERS: dict[str, int] = {
     # 0: the foundation every module may use
-    "exceptions": 0, "_checks": 0, "_fitting": 0,
+    "exceptions": 0, "_checks": 0, "_dates": 0, "_fitting": 0,
     # 1: raw tables -> validated tables and customer summaries
     "data": 1,
     # 2: domain modules (one chapter each); they import one another only as DOMAIN_ALLOWED says
@@ -35,7 +35,7 @@ LAYERS: dict[str, int] = {
 #: Private partners that belong to a public module's place in the layers.
 PARTNERS = {"_scorecards": "metrics", "_campaign_outcomes": "metrics", "_markov": "migration",
             "_loyalty_sim": "loyalty", "_data_checks": "data", "_firm_value": "clv", "_rfm_tables": "rfm",
-            "_campaign": "simulate", "_answers": "exercises", "_student_copy": "exercises"}
+            "_campaign": "simulate", "_answers": "exercises", "_student_copy": "exercises", "_rates": "metrics"}
 
 #: Layers whose modules stay independent of one another (the foundation's helpers may share).
 SEPARATE_LAYERS = {2, 3}

@@ -15,7 +15,7 @@ from scipy.special import hyp2f1
 
 from relmkt_lib import btyd
 from relmkt_lib.datasets import cdnow_sample_split, load_cdnow_sample, load_cdnow_summary
-from relmkt_lib.exceptions import ConvergenceError, NotFittedError
+from relmkt_lib.exceptions import ConvergenceError, DataWarning, FitWarning, NotFittedError
 
 
 @pytest.fixture(scope="module")
@@ -220,10 +220,16 @@ def test_tracking_table_names_the_first_unreadable_date(bg):
     text = log.assign(date=log["date"].dt.strftime("%Y-%m-%d"))
     text.loc[text.index[5], "date"] = "1997-02-30"
     label = text.index[5]
-    with pytest.raises(ValueError, match=rf"column 'date' of transactions: 1 row\(s\) cannot be read as a date; "
+    # the data layer's message (validate_transactions reads the log); its advice, date_format, is an argument here
+    with pytest.raises(ValueError, match=rf"column 'date': 1 row\(s\) cannot be read as a date; "
                                          rf"the first is row {label} \(value '1997-02-30'\)\. Fix or remove"):
         btyd.tracking_table(bg, text, calibration_end="1997-09-30", observation_end="1998-06-30")
-    with pytest.raises(ValueError, match="column 'date' of transactions: 1 row.*have no date"):
+    compact = log.assign(date=log["date"].dt.strftime("%Y%m%d").astype(int))
+    pd.testing.assert_frame_equal(
+        btyd.tracking_table(bg, compact, calibration_end="1997-09-30", observation_end="1998-06-30",
+                            date_format="%Y%m%d"),
+        btyd.tracking_table(bg, log, calibration_end="1997-09-30", observation_end="1998-06-30"), check_dtype=False)
+    with pytest.raises(ValueError, match="column 'date': 1 row.*have no date"):
         btyd.tracking_table(bg, log.assign(date=log["date"].where(log.index != label)),
                             calibration_end="1997-09-30", observation_end="1998-06-30")
 
@@ -357,3 +363,105 @@ def test_fit_returns_self_and_is_deterministic(cdnow):
 
 def test_btyd_does_not_reexport_datasets():
     assert not hasattr(btyd, "load_cdnow_sample") and not hasattr(btyd, "cdnow_sample_split")
+
+
+# --- the calibration_holdout_split table goes to the fitters as it is ---
+
+def test_fitters_read_the_split_columns(split, cdnow):
+    renamed = split.rename(columns=lambda c: c.removesuffix("_cal"))
+    before = split.copy()
+    for cls in (btyd.BetaGeoModel, btyd.ParetoNBDModel):
+        direct, by_hand = cls().fit(split), cls().fit(renamed)
+        pd.testing.assert_series_equal(direct.params_, by_hand.params_)
+        pd.testing.assert_series_equal(direct.p_alive(split), direct.p_alive(renamed))
+        pd.testing.assert_frame_equal(direct.predict(split, horizon=10), direct.predict(renamed, horizon=10))
+    gg = btyd.GammaGammaModel().fit(split[split["frequency_cal"] > 0])
+    pd.testing.assert_series_equal(gg.params_, btyd.GammaGammaModel().fit(renamed[renamed["frequency"] > 0]).params_)
+    assert btyd.spend_frequency_correlation(split) == btyd.spend_frequency_correlation(renamed)
+    bg = btyd.BetaGeoModel().fit(split)
+    pd.testing.assert_series_equal(btyd.discounted_clv(bg, gg, split), btyd.discounted_clv(bg, gg, renamed))
+    pd.testing.assert_frame_equal(split, before)  # read, never renamed in place
+    # the split's calibration columns are the published summary: the same fit as chapter 07's
+    np.testing.assert_allclose(bg.params_, btyd.BetaGeoModel().fit(cdnow).params_, rtol=2e-3)
+
+
+def test_a_half_renamed_split_gets_the_one_line_fix(split):
+    half = split.rename(columns={"frequency_cal": "frequency"})
+    with pytest.raises(ValueError, match=r"column 'frequency_cal' is missing from summary \(a calibration_holdout.*"
+                                         r"rename: summary\.rename\(columns=lambda c: c\.removesuffix\('_cal'\)\)"):
+        btyd.BetaGeoModel().fit(half.drop(columns="recency_cal"))
+    with pytest.raises(ValueError, match="column 'T' is missing from summary; its columns are"):
+        btyd.BetaGeoModel().fit(pd.DataFrame({"frequency": [1.0], "recency": [1.0]}))
+
+
+# --- a near-degenerate fit says so ---
+
+def test_huge_parameters_with_huge_standard_errors_warn(cdnow):
+    """The rule on a fitted model (the real case, a Pareto/NBD on a 17-week CDNOW calibration, is in
+    tests/test_trials_models.py: that fit takes about 25 s)."""
+    m = btyd.ParetoNBDModel().fit(cdnow)
+    m.params_ = pd.Series({"r": 0.45, "alpha": 7.3, "s": 111.6, "beta": 1986.0})
+    m.se_ = pd.Series({"r": 0.05, "alpha": 0.7, "s": 1179.0, "beta": 21030.0})
+    with pytest.warns(FitWarning, match=r"the Pareto/NBD fit gives s = 111\.6 \(se 1,179\), beta = 1,986 \(se "
+                                        r"21,030\): the data cannot pin these parameters down.*so do not read "
+                                        r"them\. This happens when the calibration period is short.*longer calibration "
+                                        r"period, or the BG/NBD \(BetaGeoModel\), or add a small penalizer"):
+        m._warn_if_weak()
+    m.se_ = pd.Series({"r": 0.05, "alpha": 0.7, "s": np.nan, "beta": np.nan})  # singular Hessian: unknown
+    with pytest.warns(FitWarning, match=r"s = 111\.6 \(se unknown\), beta = 1,986 \(se unknown\)"):
+        m._warn_if_weak()
+    m.params_["beta"], m.se_ = 900.0, pd.Series({"r": 0.05, "alpha": 0.7, "s": 1179.0, "beta": 21030.0})
+    with warnings.catch_warnings():  # large errors, but no parameter above 1,000: no warning
+        warnings.simplefilter("error", FitWarning)
+        m._warn_if_weak()
+
+
+def test_published_fits_do_not_warn(cdnow):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", FitWarning)
+        btyd.BetaGeoModel().fit(cdnow)
+        btyd.ParetoNBDModel().fit(cdnow)
+        btyd.GammaGammaModel().fit(cdnow[cdnow["frequency"] > 0])
+
+
+# --- tracking: the boundary week is split at calibration_end ---
+
+@pytest.mark.parametrize("calibration_end", ["1997-09-30", "1997-09-24", "1997-10-02"])
+def test_tracking_holdout_rows_add_up_to_holdout_metrics(calibration_end):
+    from relmkt_lib.data import calibration_holdout_split
+
+    log = load_cdnow_sample()
+    sp = calibration_holdout_split(log, calibration_end=calibration_end, observation_end="1998-06-30",
+                                   time_unit="weeks")
+    model = btyd.BetaGeoModel().fit(sp)
+    tr = btyd.tracking_table(model, log, calibration_end=calibration_end, observation_end="1998-06-30")
+    assert tr.loc[tr["holdout"], "actual"].sum() == btyd.holdout_metrics(model, sp)["actual_total"]
+    assert tr.loc[~tr["holdout"], "actual"].sum() == sp["frequency_cal"].sum()
+    cal_end = pd.Timestamp(calibration_end)
+    last_cal = tr[~tr["holdout"]].iloc[-1]
+    assert last_cal["start"] + pd.Timedelta(days=int(last_cal["days"]) - 1) == cal_end  # ends on calibration_end
+    assert tr.loc[tr["holdout"], "start"].iloc[0] == cal_end + pd.Timedelta(days=1)     # holdout starts the next day
+    assert tr["days"].sum() == (pd.Timestamp("1998-06-30") - tr["start"].iloc[0]).days + 1
+    assert (tr["days"].iloc[:-1][tr["days"].iloc[:-1] != 7].index == last_cal.name).all()  # one short week at most
+    np.testing.assert_allclose(tr["expected_cum"], tr["expected"].cumsum())
+
+
+def test_tracking_reads_the_log_like_the_data_layer(bg):
+    log = load_cdnow_sample()
+    dates = {"calibration_end": "1997-09-30", "observation_end": "1998-06-30"}
+    base = btyd.tracking_table(bg, log, **dates)
+    # a purchase at 15:00 on calibration_end is a calibration purchase, as in calibration_holdout_split
+    timed = log.assign(date=log["date"] + pd.Timedelta(hours=15))
+    pd.testing.assert_frame_equal(btyd.tracking_table(bg, timed, **dates), base)
+    # a purchase after observation_end is an error, not dropped without a word
+    later = pd.concat([log, pd.DataFrame({"customer_id": [1], "date": [pd.Timestamp("1998-07-02")],
+                                          "quantity": [1], "amount": [10.0]})], ignore_index=True)
+    with pytest.raises(ValueError, match="observation_end"):
+        btyd.tracking_table(bg, later, **dates)
+    # customers whose first purchase is after calibration_end are left out with a count
+    newcomer = pd.concat([log, pd.DataFrame({"customer_id": [9999], "date": [pd.Timestamp("1998-01-05")],
+                                             "quantity": [1], "amount": [10.0]})], ignore_index=True)
+    with pytest.warns(DataWarning, match="1 customer\\(s\\) made their first purchase after calibration_end"):
+        pd.testing.assert_frame_equal(btyd.tracking_table(bg, newcomer, **dates), base)
+    with pytest.raises(ValueError, match="calibration_end must be a date"):
+        btyd.tracking_table(bg, log, calibration_end="end of September", observation_end="1998-06-30")

@@ -316,3 +316,19 @@ def test_a_discount_rate_given_in_percent_is_flagged():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         simple_clv(100, 0.8, 0.10)  # a share: no warning
+
+
+def test_firm_value_needs_the_customers_to_value():
+    """Issue 10: with both counts left out the value was a silent 0.0; now a TypeError saying what to pass."""
+    for fn in (firm_value, value_levers):
+        with pytest.raises(TypeError, match=r"pass current_customers= \(customers you have now\) and/or "
+                                            r"new_customers="):
+            fn(100, 0.8, 0.1)
+    # either count alone is enough, the other counts 0; explicit zeros are a (zero) answer
+    assert firm_value(100, 0.8, 0.1, current_customers=10) == pytest.approx(
+        customer_equity(10, margin=100, retention=0.8, discount_rate=0.1)["equity"])
+    assert firm_value(100, 0.8, 0.1, new_customers=1, cohorts=1) == pytest.approx(100 * 1.1 / 0.3)
+    assert firm_value(100, 0.8, 0.1, current_customers=0, new_customers=0) == 0.0
+    # the inputs are still checked first
+    with pytest.raises(ValueError, match="retention must be finite"):
+        firm_value(100, 1.2, 0.1)

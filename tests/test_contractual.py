@@ -3,6 +3,8 @@ recovery of simulated truth, and bad input."""
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -11,7 +13,7 @@ from scipy.special import betaln
 
 from relmkt_lib import datasets
 from relmkt_lib.contractual import ShiftedBetaGeometric, active_counts_array, constant_retention, sbg_survival
-from relmkt_lib.exceptions import ConvergenceError, NotFittedError
+from relmkt_lib.exceptions import ConvergenceError, FitWarning, NotFittedError
 from relmkt_lib.simulate import simulate_contractual
 
 
@@ -224,7 +226,7 @@ def test_bad_inputs_other():
 
 def test_no_heterogeneity_warns():
     counts = np.round(1_000_000 * 0.8 ** np.arange(6)).astype(int)
-    with pytest.warns(RuntimeWarning, match="little heterogeneity"):
+    with pytest.warns(FitWarning, match="little heterogeneity"):
         m = ShiftedBetaGeometric().fit(counts)
     assert float(m.retention_rate(3)) == pytest.approx(0.8, abs=1e-3)
 
@@ -243,3 +245,137 @@ def test_plots_validate():
     plotting.plot_churn_distribution(m, ax=ax)
     assert ax.get_ylim()[1] > 0
     plt.close(fig)
+
+
+# --- individual tenures, right-censored (fit_tenures) ---
+
+def _snapshot(n, alpha, beta, max_periods, rng):
+    """A customer table on a snapshot day: sBG lifetimes, start dates staggered so that each
+    customer has been watched for 1..max_periods periods (censoring varies)."""
+    rng = np.random.default_rng(rng)
+    lifetime = rng.geometric(rng.beta(alpha, beta, n))  # T: the renewal at which the customer leaves
+    watched = rng.integers(1, max_periods + 1, n)
+    churned = lifetime <= watched
+    return np.where(churned, lifetime, watched), churned
+
+
+def _as_customers(counts):
+    """A cohort's active counts as one row per customer (tenure, churned): the same information."""
+    n = np.asarray(counts)
+    tenure = np.concatenate([np.repeat(np.arange(1, len(n)), -np.diff(n)), np.full(n[-1], len(n) - 1)])
+    return pd.DataFrame({"tenure": tenure, "churned": np.arange(len(tenure)) < n[0] - n[-1]})
+
+
+@pytest.mark.parametrize("column", ["regular_active", "highend_active"])
+def test_tenures_and_counts_give_the_same_fit(cohorts_2007, column):
+    """Tenure = whole periods completed: churned with tenure t is P(T = t), active with t is S(t)."""
+    counts = cohorts_2007.loc[cohorts_2007["used_for_fit"], column]
+    by_counts = ShiftedBetaGeometric().fit(counts)
+    by_tenures = ShiftedBetaGeometric().fit_tenures(_as_customers(counts))
+    pd.testing.assert_series_equal(by_tenures.params_, by_counts.params_, rtol=1e-6)
+    assert by_tenures.log_likelihood_ == pytest.approx(by_counts.log_likelihood_, rel=1e-9)
+    pd.testing.assert_series_equal(by_tenures.se_, by_counts.se_, rtol=1e-4)
+    assert by_tenures.cohort_size_ == by_counts.cohort_size_ == 1000
+    assert by_tenures.n_periods_ == by_counts.n_periods_ == 7
+    pd.testing.assert_frame_equal(by_tenures.tenure_counts_, by_counts.tenure_counts_)
+    assert by_tenures.active_counts_ is None
+
+
+def test_subscribers_and_their_cohort_counts_give_the_same_fit():
+    """The data set's own convention: tenure_months of a cancelled subscriber is the renewal at
+    which they left; the launch cohort's subscriber rows and its cohort counts are one fit."""
+    subs = datasets.load_subscriptions()
+    counts = datasets.load_subscription_cohorts()
+    launch_month = subs["start_date"].min().to_period("M")
+    rows = subs[(subs["start_date"].dt.to_period("M") == launch_month) & (subs["plan"] == "premium")]
+    cohort = counts[(counts["cohort"] == counts["cohort"].min()) & (counts["plan"] == "premium")]
+    by_rows = ShiftedBetaGeometric().fit_tenures(rows, tenure_col="tenure_months", churned_col="cancelled")
+    by_counts = ShiftedBetaGeometric().fit(cohort, period_col="month")
+    pd.testing.assert_series_equal(by_rows.params_, by_counts.params_, rtol=1e-6)
+
+
+def test_fit_tenures_recovers_truth_and_the_naive_route_is_biased():
+    tenure, churned = _snapshot(20_000, 0.9, 2.5, 24, rng=7)
+    assert 0.5 < churned.mean() < 0.9  # a real mix of churned and censored customers
+    m = ShiftedBetaGeometric().fit_tenures(tenure, churned=churned)
+    for name, truth in [("alpha", 0.9), ("beta", 2.5)]:
+        assert m.params_[name] == pytest.approx(truth, abs=3 * m.se_[name])
+        assert m.params_[name] == pytest.approx(truth, rel=0.1)
+    # the naive route: every customer counted as churned at their tenure so far
+    naive = ShiftedBetaGeometric().fit_tenures(tenure, churned=np.ones_like(churned))
+    for name, truth in [("alpha", 0.9), ("beta", 2.5)]:
+        assert abs(naive.params_[name] - truth) > 10 * naive.se_[name]
+    table = naive.summary()
+    assert not (table.loc["beta", "lower"] <= 2.5 <= table.loc["beta", "upper"])
+    # it loses the long-lived customers: far too few still active after 24 periods
+    truth_24 = float(sbg_survival(24, 0.9, 2.5))
+    assert float(m.survival(24)) == pytest.approx(truth_24, rel=0.1)
+    assert float(naive.survival(24)) < truth_24 / 3
+
+
+def test_fit_tenures_inputs_are_equivalent_and_not_modified():
+    tenure, churned = _snapshot(500, 1.2, 3.0, 10, rng=3)
+    df = pd.DataFrame({"months": tenure, "left": churned, "other": "x"}, index=np.arange(500) * 2)
+    before = df.copy()
+    fits = [ShiftedBetaGeometric().fit_tenures(df, tenure_col="months", churned_col="left").params_,
+            ShiftedBetaGeometric().fit_tenures(tenure.tolist(), churned=churned.tolist()).params_,
+            ShiftedBetaGeometric().fit_tenures(df["months"], churned=df["left"].astype(int)).params_,
+            ShiftedBetaGeometric().fit_tenures(df.assign(months=df["months"].astype(float),
+                                                         left=df["left"].astype("boolean")),
+                                               tenure_col="months", churned_col="left").params_]
+    for f in fits[1:]:
+        pd.testing.assert_series_equal(f, fits[0])
+    pd.testing.assert_frame_equal(df, before)
+    # a customer who joined less than a period ago (tenure 0, active) says nothing about churn
+    more = ShiftedBetaGeometric().fit_tenures([*tenure, 0, 0], churned=[*churned, False, False])
+    pd.testing.assert_series_equal(more.params_, fits[0], rtol=1e-6)
+
+
+@pytest.mark.parametrize("tenures, kwargs, error, match", [
+    ([1, 2, 0], {"churned": [True, False, True]}, ValueError,
+     r"column 'tenures': 1 row\(s\) are churned customers with tenure 0; the first is row 2 \(value 0\)\. "
+     "Tenure counts whole periods: a customer who cancels at the first renewal date has tenure 1"),
+    ([1, -2, 3], {"churned": [True, False, True]}, ValueError, r"1 row\(s\) are not whole numbers of periods >= 0"),
+    ([1, 2.5, 3], {"churned": [True, False, True]}, ValueError, r"row 1 \(value 2\.5\)"),
+    ([1, None, 3], {"churned": [True, False, True]}, ValueError, "not whole numbers of periods"),
+    ([1, 2, 3], {"churned": ["yes", "no", "yes"]}, ValueError,
+     r"column 'churned': 3 row\(s\) are not True/False \(or 1/0\).*== 'yes'"),
+    ([1, 2, 3], {"churned": [True, None, True]}, ValueError, r"1 row\(s\) have no churn flag"),
+    ([1, 2, 3], {"churned": [1, 2, 0]}, ValueError, "not True/False"),
+    ([1, 2, 3], {"churned": [True, False]}, ValueError, "got 3 tenures and 2 churn flags"),
+    ([1, 2, 3], {}, TypeError, "pass churned= beside the tenures"),
+    ([], {"churned": []}, ValueError, "tenures is empty"),
+    ("1, 2", {"churned": [True]}, TypeError, "lists, arrays or Series"),
+    (pd.DataFrame({"tenure": [1, 2], "churned": [True, False]}), {"churned": [True, False]}, TypeError,
+     "leave churned out"),
+    (pd.DataFrame({"tenure_months": [1, 2], "cancelled": [True, False]}), {}, ValueError,
+     r"column 'tenure' is missing from tenures"),
+])
+def test_fit_tenures_bad_inputs(tenures, kwargs, error, match):
+    with pytest.raises(error, match=match):
+        ShiftedBetaGeometric().fit_tenures(tenures, **kwargs)
+
+
+def test_zero_churn_warns_and_median_lifetime_is_infinite():
+    with pytest.warns(FitWarning, match=r"nobody churned in these data \(100 customers, 200 renewals and no "
+                                        r"cancellation\): the sBG cannot be estimated from them \(not identified\)"):
+        m = ShiftedBetaGeometric().fit([100, 100, 100])
+    assert m.median_lifetime() == np.inf       # not a RuntimeError
+    assert m.expected_lifetime() == np.inf
+    with pytest.warns(FitWarning, match="nobody churned"):
+        ShiftedBetaGeometric().fit_tenures([3, 5, 0], churned=[False, False, False])
+
+
+def test_parameters_on_the_search_limit_warn():
+    # everybody who left did so at the first renewal: beta runs to 0
+    with pytest.warns(FitWarning, match=r"the search stopped at its limit \(.*beta = 3\.06e-07\): the data cannot "
+                                        r"pin .*beta down.*fit_tenures"):
+        ShiftedBetaGeometric().fit([100, 40, 40])
+
+
+def test_good_fits_do_not_warn(cohorts_2007):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ShiftedBetaGeometric().fit(cohorts_2007.loc[cohorts_2007["used_for_fit"], "regular_active"])
+        tenure, churned = _snapshot(2000, 0.9, 2.5, 24, rng=1)
+        ShiftedBetaGeometric().fit_tenures(tenure, churned=churned)

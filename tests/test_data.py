@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lifetimes.utils import calibration_and_holdout_data, summary_data_from_transaction_data
 
+from relmkt_lib.cohorts import cohort_table
 from relmkt_lib.data import (
     DataWarning,
     HoldoutReport,
@@ -23,6 +24,7 @@ from relmkt_lib.data import (
     validate_transactions,
 )
 from relmkt_lib.datasets import load_cdnow
+from relmkt_lib.rfm import activity_between, rfm_scores
 
 LIFETIMES_DATA = Path(find_spec("lifetimes").submodule_search_locations[0]) / "datasets"
 EXACT = ["frequency", "recency", "T"]
@@ -348,3 +350,163 @@ def test_validation_never_modifies_input_and_fails_clearly(amounts):
     else:
         assert np.isfinite(out["amount"]).all() and (out["amount"] >= 0).all()
     pd.testing.assert_frame_equal(df, before)
+
+
+# --- real-data inputs (issue 10; the trial cases themselves are in test_trials_data.py) ----------
+
+@pytest.mark.parametrize("dates", [
+    ["2024-01-03", "2024-02-10", "2024-01-15", "2024-03-01", "2024-03-20"],  # ISO
+    ["2024/01/03", "2024/02/10", "2024/01/15", "2024/03/01", "2024/03/20"],  # year first
+    ["03/01/2024", "10/02/2024", "15/01/2024", "01/03/2024", "20/03/2024"],  # day-first, shown by 15 and 20
+    ["01/03/2024", "02/10/2024", "01/15/2024", "03/01/2024", "03/20/2024"],  # month-first, shown by 15 and 20
+    ["3 Jan 2024", "10 February 2024", "January 15, 2024", "1 Mar 2024", "2024-03-20"],  # month names
+    ["2024-01-03T00:00:00", "2024-02-10 00:00", "2024-01-15", "2024-03-01", "20240320"],  # ISO variants
+])
+def test_unambiguous_date_formats_keep_working(log, dates):
+    expected = validate_transactions(log, **C)["date"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = validate_transactions(log.assign(date=dates), **C)["date"]
+    np.testing.assert_array_equal(got.to_numpy().astype("datetime64[D]"), expected.to_numpy().astype("datetime64[D]"))
+
+
+def test_quebec_dates_are_one_argument_away_everywhere(log):
+    quebec = log.assign(date=["03/01/2024", "10/02/2024", "05/01/2024", "01/03/2024", "12/03/2024"])
+    iso = log.assign(date=["2024-01-03", "2024-02-10", "2024-01-05", "2024-03-01", "2024-03-12"])
+    pd.testing.assert_frame_equal(summarize_transactions(quebec, **C, dayfirst=True), summarize_transactions(iso, **C))
+    with pytest.warns(DataWarning, match="first purchase in the holdout"):
+        split = calibration_holdout_split(quebec, **C, dayfirst=True, calibration_end="29/02/2024",
+                                          observation_end="31/03/2024")
+    with pytest.warns(DataWarning, match="first purchase in the holdout"):
+        pd.testing.assert_frame_equal(split, calibration_holdout_split(iso, **C, calibration_end="2024-02-29",
+                                                                       observation_end="2024-03-31"))
+    pd.testing.assert_frame_equal(validate_transactions(quebec, **C, date_format="%d/%m/%Y"),
+                                  validate_transactions(iso, **C))
+    us = validate_transactions(quebec, **C, dayfirst=False)["date"]  # month/day/year when asked
+    assert us.iloc[0] == pd.Timestamp("2024-03-01")
+
+
+def test_dates_in_both_orders_are_an_error(log):
+    both = log.assign(date=["03/01/2024", "25/02/2024", "05/01/2024", "02/25/2024", "12/03/2024"])
+    msg = errors(validate_transactions, both, **C)
+    assert "Row 11 ('25/02/2024') can only be day/month/year and row 13 ('02/25/2024') only month/day/year" in msg
+
+
+def test_an_ambiguous_date_argument_names_the_argument(log):
+    msg = errors(summarize_transactions, log, **C, observation_end="05/04/2024")
+    assert msg.startswith("observation_end='05/04/2024' could be 5 April 2024 day-first or 4 May 2024 month-first")
+    assert "dayfirst=True" in msg
+    out = summarize_transactions(log, **C, observation_end="05/04/2024", dayfirst=True)
+    assert out.loc["c3", "T"] == 35  # 2024-03-01 to 2024-04-05
+    msg = errors(activity_between, log, **C, window_start="05/04/2024", window_end="2024-06-30")
+    assert "window_start='05/04/2024'" in msg and "dayfirst" not in msg  # activity_between does not take it
+
+
+def test_a_text_without_its_year_is_not_read(log):
+    msg = errors(validate_transactions, log.assign(date=["2024-01-03", "March 10", "2024-01-15", "2024-03-01",
+                                                         "2024-03-20"]), **C)
+    assert "cannot be read as a date" in msg and "row 11" in msg
+
+
+def test_timezone_option_and_bad_names(log):
+    zoned = log.assign(date=pd.to_datetime(log["date"]).dt.tz_localize("America/Montreal")
+                       + pd.Timedelta(hours=21))
+    own = validate_transactions(zoned, **C)["date"]
+    assert own.dtype.kind == "M" and own.dt.tz is None and own.iloc[0] == pd.Timestamp("2024-01-03 21:00")
+    utc = validate_transactions(zoned, **C, timezone="UTC")["date"]
+    assert utc.iloc[0] == pd.Timestamp("2024-01-04 02:00")  # the next calendar day in UTC
+    assert "timezone must be a time zone name" in errors(validate_transactions, log, **C, timezone="Mars/Olympus")
+    assert "dayfirst must be True" in errors(validate_transactions, log, **C, dayfirst="yes")
+    assert "normalize_ids must be True or False" in errors(validate_transactions, log, **C, normalize_ids="yes")
+
+
+def test_dates_before_1900_are_reported_and_clean_logs_are_quiet(log, cdnow):
+    old = log.assign(date=["1899-12-31", "2024-02-10", "2024-01-15", "2024-03-01", "2024-03-20"])
+    with pytest.warns(DataWarning, match=r"1 row\(s\) lie far before the other dates, or before 1900 \(the first "
+                                         r"is row 10, 1899-12-31; the other dates start on 2024-01-15\)"):
+        validate_transactions(old, **C)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the chapters' logs: no warning on the summary path
+        summarize_transactions(cdnow, **COLS, amount_col="amount")
+        calibration_holdout_split(cdnow, **COLS, amount_col="amount", calibration_end="1997-09-30")
+        rfm_scores(cdnow, **COLS, observation_end="1997-09-30")
+        cohort_table(cdnow, **COLS, amount_col="amount")
+    years = pd.DataFrame({"customer_id": np.arange(40) % 7, "date": pd.date_range("1990-01-01", periods=40,
+                                                                                    freq="365D")})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # forty years of steady purchases: nothing is far from the rest
+        validate_transactions(years)
+
+
+def test_zero_amounts_are_counted_by_validate(log, cdnow):
+    zeros = log.assign(amount=[0.0, 40.0, 0.0, 60.0, 8.0])
+    with pytest.warns(DataWarning, match=r"2 row\(s\) have an amount of 0 \(the first is row 10\).*Gamma-Gamma"):
+        _, report = validate_transactions(zeros, **C, amount_col="amount", return_report=True)
+    assert report.zero_amounts == 2
+    with pytest.warns(DataWarning, match=r"80 row\(s\) have an amount of 0"):
+        validate_transactions(cdnow, **COLS, amount_col="amount", duplicates="ignore")
+
+
+def test_nullable_and_string_dtypes(log):
+    nullable = log.assign(customer=pd.array([1, 1, 2, 3, 3], dtype="Int64"), date=log["date"].astype("string"),
+                          amount=pd.array([25, 40, 12, 60, 8], dtype="Int64"))
+    out = summarize_transactions(nullable, **C, amount_col="amount")
+    assert out.index.tolist() == [1, 2, 3] and out.loc[1, "monetary_value"] == 40.0
+    floats = log.assign(amount=pd.array([25.0, 40.0, 12.5, 60.0, 8.0], dtype="Float64"),
+                        customer=log["customer"].astype("string"))
+    pd.testing.assert_frame_equal(summarize_transactions(floats, **C, amount_col="amount"),
+                                  summarize_transactions(log, **C, amount_col="amount"), check_index_type=False)
+    with_na = log.assign(customer=pd.array([1, None, 2, 3, 3], dtype="Int64"))
+    assert "row 11" in errors(validate_transactions, with_na, **C)
+    flags = log.assign(amount=pd.array([True, False, True, True, None], dtype="boolean"))
+    assert "column 'amount'" in errors(validate_transactions, flags, **C, amount_col="amount")
+
+
+def test_interchange_protocol_frames_get_the_conversion():
+    frame = type("Table", (), {"__module__": "somelib.core", "__dataframe__": lambda self: None})()
+    msg = errors(validate_transactions, frame)
+    assert "not somelib.Table" in msg and "pandas.api.interchange.from_dataframe(df)" in msg
+
+
+def test_fast_duplicate_check_equals_pandas():
+    from relmkt_lib._data_checks import _duplicated
+    rng = np.random.default_rng(3)
+    codes = rng.integers(0, 30, 3000)
+    when = np.datetime64("2024-01-01") + rng.integers(0, 40, 3000).astype("timedelta64[h]")
+    spend = rng.integers(0, 5, 3000) * 1.5
+    spend[::7] = -0.0 * spend[::7]
+    expected = pd.DataFrame({"c": codes, "d": when, "a": spend}).duplicated().to_numpy()
+    np.testing.assert_array_equal(_duplicated([codes, when, spend]), expected)
+
+
+messy_ids = st.sampled_from(["a", "a ", " a", "Zo\u00eb", "Zoe\u0308", "7", 7, "NULL", "", "n/a", None, "b"])
+messy_dates = st.sampled_from(["2024-01-05", "2024-01-05 09:00", "2024-01-05T23:30:00-05:00", "05/01/2024",
+                               "25/01/2024", "Jan 5, 2024", "2099-01-01", "1850-06-01", "1500-01-01", "soon",
+                               20240105, None, pd.Timestamp("2024-02-01", tz="America/Montreal")])
+messy_amounts = st.sampled_from([0.0, 12.5, -3.0, 1e308, np.nan, "12", True])
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows=st.lists(st.tuples(messy_ids, messy_dates, messy_amounts), min_size=1, max_size=8),
+       options=st.fixed_dictionaries({}, optional={
+           "normalize_ids": st.booleans(), "drop_missing_ids": st.booleans(), "drop_returns": st.booleans(),
+           "dayfirst": st.sampled_from([None, True, False]), "timezone": st.sampled_from([None, "UTC"]),
+           "observation_end": st.sampled_from(["2024-03-31", "31/03/2024", "end of March"]),
+           "duplicates": st.sampled_from(["report", "drop", "ignore"])}))
+def test_messy_logs_never_modify_the_input_and_fail_clearly(rows, options):
+    df = pd.DataFrame({"id": pd.Series([r[0] for r in rows], dtype=object),
+                       "day": pd.Series([r[1] for r in rows], dtype=object),
+                       "spend": pd.Series([r[2] for r in rows], dtype=object)})
+    before = df.copy(deep=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataWarning)
+        for func in (validate_transactions, summarize_transactions):
+            kwargs = options if func is validate_transactions else {
+                k: v for k, v in options.items() if k in ("dayfirst", "timezone", "observation_end")}
+            try:
+                out = func(df, customer_col="id", date_col="day", amount_col="spend", **kwargs)
+            except (ValueError, TypeError) as err:
+                assert re.search(r"column '(id|day|spend)'|observation_end|no rows are left", str(err)), str(err)
+            else:
+                assert len(out) >= 1
+            pd.testing.assert_frame_equal(df, before)

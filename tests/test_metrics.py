@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -93,15 +94,15 @@ def test_each_formula_lives_once_in_clv():
 
 def test_newcombe_interval_reproduces_newcombe_1998_table_ii():
     # Newcombe (1998), Table II, method 10: (a) 56/70 - 48/80 and (b) 9/10 - 3/10
-    a = incremental_lift(56, 70, 48, 80)
+    a = incremental_lift(56, 70, 48, 80, randomised=True)
     assert a["absolute_lift"] == pytest.approx(0.2)
     assert (round(a["ci_low"], 4), round(a["ci_high"], 4)) == (0.0524, 0.3339)
-    b = incremental_lift(9, 10, 3, 10)
+    b = incremental_lift(9, 10, 3, 10, randomised=True)
     assert (round(b["ci_low"], 4), round(b["ci_high"], 4)) == (0.1705, 0.8090)
 
 
 def test_wald_interval_closed_form():
-    lift = incremental_lift(56, 70, 48, 80, method="wald", confidence=0.90)
+    lift = incremental_lift(56, 70, 48, 80, method="wald", confidence=0.90, randomised=True)
     half = 1.6448536 * math.sqrt(0.8 * 0.2 / 70 + 0.6 * 0.4 / 80)
     assert lift["ci_low"] == pytest.approx(0.2 - half, rel=1e-6)
     assert lift["ci_high"] == pytest.approx(0.2 + half, rel=1e-6)
@@ -109,7 +110,7 @@ def test_wald_interval_closed_form():
 
 
 def test_relative_lift_incremental_responses_and_their_cost():
-    lift = incremental_lift(470, 1798, 21, 463, cost=3_208.10)
+    lift = incremental_lift(470, 1798, 21, 463, cost=3_208.10, randomised=True)
     p_t, p_c = 470 / 1798, 21 / 463
     assert lift["relative_lift"] == pytest.approx(p_t / p_c - 1)
     se = math.sqrt(1 / 470 - 1 / 1798 + 1 / 21 - 1 / 463)  # Katz log interval of the ratio
@@ -122,11 +123,11 @@ def test_relative_lift_incremental_responses_and_their_cost():
 
 
 def test_lift_edge_cases_are_nan_or_clipped():
-    none_in_control = incremental_lift(5, 10, 0, 10, cost=100)
+    none_in_control = incremental_lift(5, 10, 0, 10, cost=100, randomised=True)
     assert math.isnan(none_in_control["relative_lift"]) and math.isnan(none_in_control["relative_ci_low"])
-    negative = incremental_lift(1, 10, 5, 10, cost=100)
+    negative = incremental_lift(1, 10, 5, 10, cost=100, randomised=True)
     assert negative["absolute_lift"] < 0 and math.isnan(negative["cost_per_incremental_response"])
-    extreme = incremental_lift(10, 10, 0, 10, method="wald")
+    extreme = incremental_lift(10, 10, 0, 10, method="wald", randomised=True)
     assert extreme["ci_high"] <= 1.0 and extreme["ci_low"] >= -1.0
 
 
@@ -137,7 +138,7 @@ def test_newcombe_interval_covers_the_true_lift_about_95_percent_of_the_time():
         sim = simulate_campaign(2_000, base_rate=0.08, lift=0.03, rng=rng)
         n = sim.groupby("group")["responded"].agg(["sum", "size"])
         lift = incremental_lift(n.loc["treatment", "sum"], n.loc["treatment", "size"],
-                                n.loc["control", "sum"], n.loc["control", "size"])
+                                n.loc["control", "sum"], n.loc["control", "size"], randomised=True)
         covered.append(lift["ci_low"] <= 0.03 <= lift["ci_high"])
     assert 0.92 <= np.mean(covered) <= 0.985
 
@@ -163,9 +164,10 @@ def test_newcombe_interval_covers_the_true_lift_about_95_percent_of_the_time():
     (lambda: retention_rate(5, 0), "at_start is 0"),
     (lambda: value_per_customer(100, 10, margin_rate=-0.1), "margin_rate must be a probability"),
     (lambda: customer_equity(10, margin=float("inf"), retention=0.5, discount_rate=0.1), "margin must be finite"),
-    (lambda: incremental_lift(5, 10, 5, 10, confidence=1.0), r"confidence must be a probability in \(0, 1\)"),
-    (lambda: incremental_lift(5, 10, 5, 0), "n_control is 0"),
-    (lambda: incremental_lift(5, 10, 5, 10, method="exact"), "method must be 'newcombe' or 'wald'"),
+    (lambda: incremental_lift(5, 10, 5, 10, confidence=1.0, randomised=True),
+     r"confidence must be a probability in \(0, 1\)"),
+    (lambda: incremental_lift(5, 10, 5, 0, randomised=True), "n_control is 0"),
+    (lambda: incremental_lift(5, 10, 5, 10, method="exact", randomised=True), "method must be 'newcombe' or 'wald'"),
 ])
 def test_bad_scalar_input_is_explained(call, match):
     with pytest.raises(ValueError, match=match):
@@ -257,7 +259,7 @@ def test_campaign_scorecard_by_hand(toy):
 
 def test_relationship_scorecard_by_hand(toy):
     contacts, tx, campaigns = toy
-    card = relationship_scorecard(contacts, tx, campaigns, campaign_ids=[1], margin_rate=0.5,
+    card = relationship_scorecard(contacts, tx, campaigns, randomised=True, campaign_ids=[1], margin_rate=0.5,
                                   annual_discount_rate=0.1, observation_end="2025-12-31").iloc[0]
     assert (card["treatment"], card["control"]) == (2, 2)
     assert card["retention_treatment"] == 0.5 and card["retention_control"] == 0.5
@@ -275,7 +277,7 @@ def test_relationship_scorecard_by_hand(toy):
 
 def test_half_year_horizon_uses_the_discount_rate_of_half_a_year(toy):
     contacts, tx, campaigns = toy
-    card = relationship_scorecard(contacts, tx, campaigns, campaign_ids=[1], horizon_days=182,
+    card = relationship_scorecard(contacts, tx, campaigns, randomised=True, campaign_ids=[1], horizon_days=182,
                                   margin_rate=1.0,
                                   annual_discount_rate=0.21, observation_end="2025-12-31").iloc[0]
     d = 1.21 ** (182 / 365) - 1
@@ -294,7 +296,8 @@ def test_value_curves_end_at_the_scorecards_revenue(toy):
     contacts, tx, campaigns = toy
     curves = value_curves(contacts, tx, campaign_ids=[1], horizon_days=365, observation_end="2025-12-31")
     last = curves[curves["day"] == 364].set_index("group")["revenue_per_customer"]
-    card = relationship_scorecard(contacts, tx, campaigns, campaign_ids=[1], observation_end="2025-12-31")
+    card = relationship_scorecard(contacts, tx, campaigns, randomised=True, campaign_ids=[1],
+                                  observation_end="2025-12-31")
     assert last["treatment"] == card.loc[0, "revenue_treatment"]
     assert last["control"] == card.loc[0, "revenue_control"]
     for _, g in curves.groupby("group"):
@@ -316,7 +319,7 @@ def test_horizon_beyond_the_data_names_the_last_date_and_the_fix(toy):
     _raises(r"campaign 2 goes beyond the last date of the data, 2024-12-31.*"
             r"horizon_days <= 306.*campaign_ids=\[1\]", relationship_scorecard, contacts, tx, campaigns)
     _raises("horizon_days <= 306", value_curves, contacts, tx)
-    assert len(relationship_scorecard(contacts, tx, campaigns, horizon_days=306)) == 2
+    assert len(relationship_scorecard(contacts, tx, campaigns, randomised=True, horizon_days=306)) == 2
     _raises("response window of campaign 1", campaign_scorecard, contacts, tx, campaigns,
             observation_end="2024-01-10")
 
@@ -374,8 +377,9 @@ def test_text_dates_are_read_as_in_validate_transactions(toy):
                                   contact_outcomes(contacts, tx, campaigns, horizon_days=365, **end))
     pd.testing.assert_frame_equal(campaign_scorecard(text_contacts, text_tx, campaigns, **end),
                                   campaign_scorecard(contacts, tx, campaigns, **end))
-    pd.testing.assert_frame_equal(relationship_scorecard(text_contacts, text_tx, campaigns, campaign_ids=[1], **end),
-                                  relationship_scorecard(contacts, tx, campaigns, campaign_ids=[1], **end))
+    one = {"randomised": True, "campaign_ids": [1], **end}
+    pd.testing.assert_frame_equal(relationship_scorecard(text_contacts, text_tx, campaigns, **one),
+                                  relationship_scorecard(contacts, tx, campaigns, **one))
     pd.testing.assert_frame_equal(value_curves(text_contacts, text_tx, horizon_days=30, **end),
                                   value_curves(contacts, tx, horizon_days=30, **end))
     # the default observation_end is the last transaction's day, text or not
@@ -407,7 +411,7 @@ def test_the_callers_tables_are_not_modified(toy):
     before = [t.copy() for t in toy]
     end = {"observation_end": "2025-12-31"}
     campaign_scorecard(contacts, tx, campaigns, cost_per_contact={1: 3.0}, **end)
-    relationship_scorecard(contacts, tx, campaigns, fixed_cost={2: 9.0}, **end)
+    relationship_scorecard(contacts, tx, campaigns, randomised=True, fixed_cost={2: 9.0}, **end)
     value_curves(contacts, tx, **end)
     contact_outcomes(contacts, tx, campaigns, horizon_days=100, **end)
     for old, new in zip(before, toy):
@@ -431,7 +435,7 @@ def test_boreal_response_flags_are_recomputed_from_the_transactions(boreal):
 
 def test_boreal_scorecards_match_the_data_card(boreal):
     tx_card = campaign_scorecard(*boreal, campaign_ids=[5, 4]).set_index("campaign_id")
-    rel = relationship_scorecard(*boreal, campaign_ids=[5, 4]).set_index("campaign_id")
+    rel = relationship_scorecard(*boreal, randomised=True, campaign_ids=[5, 4]).set_index("campaign_id")
     assert tx_card["response_rate"].round(3).tolist() == [0.263, 0.174]
     assert tx_card["cost_per_response"].round(2).tolist() == [6.78, 36.71]
     assert round(tx_card.loc[5, "cost"], 2) == 3206.20
@@ -467,7 +471,7 @@ def cards(toy):
     contacts, tx, campaigns = toy
     end = {"observation_end": "2025-12-31"}
     return (campaign_scorecard(contacts, tx, campaigns, campaign_ids=[1], **end),
-            relationship_scorecard(contacts, tx, campaigns, campaign_ids=[1], **end))
+            relationship_scorecard(contacts, tx, campaigns, randomised=True, campaign_ids=[1], **end))
 
 
 def test_plots_draw_and_label(cards, toy):
@@ -486,7 +490,8 @@ def test_plots_draw_and_label(cards, toy):
     mine = plt.figure()
     assert plotting.plot_scorecards(*cards, fig=mine) is mine and len(mine.axes) == 6
     fig, ax = plt.subplots()
-    lifts = pd.DataFrame({"a": incremental_lift(30, 100, 20, 100), "b": incremental_lift(5, 100, 20, 100)}).T
+    lifts = pd.DataFrame({"a": incremental_lift(30, 100, 20, 100, randomised=True),
+                          "b": incremental_lift(5, 100, 20, 100, randomised=True)}).T
     assert plotting.plot_lift(lifts, ax=ax) is ax
     fig, ax = plt.subplots()
     curves = value_curves(toy[0], toy[1], observation_end="2025-12-31", horizon_days=30)
@@ -507,8 +512,8 @@ def test_plots_reject_bad_input(cards):
     used, _ = plt.subplots()
     _raises("fig must be an empty Figure", plotting.plot_scorecards, transactional, relationship, fig=used)
     plt.close("all")
-    lifts = pd.DataFrame({"a": incremental_lift(3, 10, 2, 10),
-                          "b": incremental_lift(3, 10, 2, 10, confidence=0.9)}).T
+    lifts = pd.DataFrame({"a": incremental_lift(3, 10, 2, 10, randomised=True),
+                          "b": incremental_lift(3, 10, 2, 10, confidence=0.9, randomised=True)}).T
     _raises("mix confidence levels", plotting.plot_lift, lifts)
     _raises("column 'ci_low' is missing", plotting.plot_lift, lifts.drop(columns="ci_low"))
     curves = pd.DataFrame({"campaign_id": 1, "group": "treatment", "day": [0, 1],
@@ -521,3 +526,259 @@ def test_a_campaign_listed_twice_is_refused(toy):
     twice = pd.concat([campaigns, campaigns.iloc[[0]]], ignore_index=True)
     _raises(r"column 'campaign_id' of campaigns: 1 row\(s\) repeat a campaign id.*one row per campaign",
             campaign_scorecard, contacts, tx, twice, observation_end="2025-12-31")
+
+
+# ---------------------------------------------------------------- vectorised rates (issue 10)
+
+RATES = [
+    (response_rate, "responses", "contacts", True), (conversion_rate, "conversions", "base", True),
+    (retention_rate, "retained", "at_start", True), (churn_rate, "lost", "at_start", True),
+    (repeat_purchase_rate, "repeat_buyers", "buyers", True), (purchase_frequency, "purchases", "customers", True),
+    (cost_per_contact, "cost", "contacts", False), (cost_per_response, "cost", "responses", False),
+    (cost_per_acquisition, "cost", "new_customers", False), (cost_per_transaction, "cost", "transactions", False),
+    (average_order_value, "revenue", "transactions", False), (value_per_customer, "revenue", "customers", False),
+]
+
+
+@pytest.mark.parametrize("fn, top, bottom, counted", RATES, ids=[r[0].__name__ for r in RATES])
+def test_every_rate_takes_numbers_arrays_or_series(fn, top, bottom, counted):
+    idx = pd.Index(["mail", "call", "tdep"], name="campaign")
+    num, den = pd.Series([3, 0, 10], index=idx), pd.Series([10, 4, 10], index=idx)
+    out = fn(num, den)
+    assert isinstance(out, pd.Series) and out.index.equals(idx) and out.name == fn.__name__
+    np.testing.assert_allclose(out.to_numpy(), [0.3, 0.0, 1.0])
+    assert isinstance(fn(3, 10), float) and fn(3, 10) == pytest.approx(0.3)  # scalars in, float out, as before
+    arr = fn(np.array([3, 0]), [10, 4])
+    assert isinstance(arr, np.ndarray) and arr.tolist() == pytest.approx([0.3, 0.0])
+    assert fn(num.to_numpy(), den).index.equals(idx)  # an array aligned with a Series by position
+    assert fn(num, 10).tolist() == pytest.approx([0.3, 0.0, 1.0])  # a single number is broadcast
+    with pytest.raises(ValueError, match=rf"{bottom} is 0 at label 'call' \(position 1\)"):
+        fn(num, den.where(den.index != "call", 0))
+    with pytest.raises(ValueError, match=f"{top} and {bottom} are Series with different indexes"):
+        fn(num, den.iloc[::-1])
+    with pytest.raises(ValueError, match="same length"):
+        fn([1, 2], [3, 4, 5])
+    with pytest.raises(TypeError, match=rf"{top} must be a number, not True/False \(True\)"):
+        fn(True, 10)
+    with pytest.raises(TypeError, match=rf"{bottom} must be a number, not text \('100'\).*pandas.to_numeric"):
+        fn(3, "100")
+    with pytest.raises(TypeError, match=rf"{top} must be a number, not True/False \(True\) at label 'mail'"):
+        fn(pd.Series([True, False, True], index=idx), den)
+    with pytest.raises(ValueError, match=rf"{bottom} must be a whole number.*got 2.5 at position 1"):
+        fn([1, 1], [4, 2.5])
+    if counted:
+        with pytest.raises(ValueError, match=rf"{top} must be a whole number"):
+            fn(2.5, 10)
+    else:
+        assert fn(2.5, 10) == pytest.approx(0.25)  # money may have cents
+
+
+def test_rates_take_nullable_and_numpy_counts():
+    assert response_rate(np.int64(3), np.int32(4)) == 0.75
+    nullable = pd.Series([1, 2], dtype="Int64")
+    assert response_rate(nullable, pd.Series([2, 4], dtype="Int64")).tolist() == [0.5, 0.5]
+    with pytest.raises(ValueError, match="responses must be a finite number >= 0, got .* at label 1"):
+        response_rate(pd.Series([1, None], dtype="Int64"), 4)
+    with pytest.raises(ValueError, match=r"responses \(12\) cannot exceed contacts \(10\) at label 'b'"):
+        response_rate(pd.Series([1, 12], index=["a", "b"]), 10)
+    with pytest.raises(TypeError, match="not a DataFrame"):
+        response_rate(pd.DataFrame({"r": [1]}), 4)
+
+
+def test_roi_lifetime_and_value_per_customer_are_vectorised():
+    idx = pd.Index([5, 4])
+    roi = campaign_roi(pd.Series([10_000.0, 500.0], index=idx), pd.Series([1_000.0, 1_000.0], index=idx), 0.3)
+    assert roi.index.equals(idx) and roi.tolist() == pytest.approx([2.0, -0.85])
+    with pytest.raises(ValueError, match=r"cost must be a finite number > 0, got 0.0 at position 1"):
+        campaign_roi(100.0, [10.0, 0.0], 0.3)
+    with pytest.raises(ValueError, match=r"margin_rate must be a probability in \[0, 1\], got 1.4 at position 1"):
+        campaign_roi(100.0, 10.0, [0.3, 1.4])
+    assert average_lifetime(pd.Series([0.2, 0.5])).tolist() == pytest.approx([5.0, 2.0])
+    with pytest.raises(ValueError, match=r"churn must be a probability in \(0, 1\], got 0.0 at position 1"):
+        average_lifetime([0.5, 0.0])
+    value = value_per_customer(pd.Series([600.0, 100.0]), [6, 4], margin_rate=[0.5, 0.4])
+    assert value.tolist() == pytest.approx([50.0, 10.0])
+    with pytest.raises(TypeError, match="margin_rate must be a number, not True/False"):
+        value_per_customer(100.0, 4, margin_rate=True)
+
+
+# ---------------------------------------------------------------- randomised or not (issue 10)
+
+
+def test_incremental_lift_says_whether_the_groups_were_random():
+    from relmkt_lib.exceptions import DataWarning, NotRandomisedWarning
+
+    assert issubclass(NotRandomisedWarning, DataWarning)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        random = incremental_lift(56, 70, 48, 80, randomised=True)  # no warning
+    assert random["randomised"] == 1.0 and random.dtype == float
+    with pytest.warns(NotRandomisedWarning, match=r"not formed at random \(randomised=False\).*not a causal"):
+        chosen = incremental_lift(56, 70, 48, 80, randomised=False)
+    with pytest.warns(NotRandomisedWarning, match="not said how the groups were formed; pass randomised=True"):
+        unsaid = incremental_lift(56, 70, 48, 80)
+    for lift in (chosen, unsaid):
+        assert lift["randomised"] == 0.0
+        pd.testing.assert_series_equal(lift.drop("randomised"), random.drop("randomised"))  # same numbers
+    with pytest.raises(TypeError, match="randomised must be True"):
+        incremental_lift(56, 70, 48, 80, randomised="yes")
+    with pytest.raises(ValueError, match="n_treatment must be a whole number"):
+        incremental_lift(5, 10.5, 4, 10, randomised=True)
+    with pytest.raises(TypeError, match="responses_treatment must be a single number"):
+        incremental_lift(pd.Series([5, 6]), 10, 4, 10, randomised=True)
+
+
+def test_relationship_scorecard_says_whether_the_groups_were_random(toy):
+    from relmkt_lib.exceptions import NotRandomisedWarning
+
+    contacts, tx, campaigns = toy
+    end = {"observation_end": "2025-12-31", "horizon_days": 300}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        random = relationship_scorecard(contacts, tx, campaigns, randomised=True, **end)
+        treated_only = relationship_scorecard(contacts[contacts["group"] == "treatment"], tx, campaigns,
+                                              campaign_ids=[1], **end)  # no control group: nothing compared
+    assert random["randomised"].tolist() == [True, True]
+    assert not treated_only.loc[0, "randomised"] and math.isnan(treated_only.loc[0, "retention_incremental"])
+    with pytest.warns(NotRandomisedWarning, match=r"campaign\(s\) \[1, 2\]: it was not said.*equity_added"):
+        unsaid = relationship_scorecard(contacts, tx, campaigns, **end)
+    assert unsaid["randomised"].tolist() == [False, False]
+    pd.testing.assert_frame_equal(unsaid.drop(columns="randomised"), random.drop(columns="randomised"))
+    with pytest.warns(NotRandomisedWarning, match=r"campaign\(s\) \[2\]: the groups were not formed at random"):
+        mixed = relationship_scorecard(contacts, tx, campaigns, randomised={1: True, 2: False}, **end)
+    assert mixed["randomised"].tolist() == [True, False]
+    _raises("randomised: campaign 7 is not among the campaigns scored", relationship_scorecard, contacts, tx,
+            campaigns, randomised={7: True}, **end)
+
+
+def test_plots_flag_comparisons_that_are_not_randomised(cards):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from relmkt_lib import plotting
+
+    with pytest.warns(UserWarning):
+        lifts = pd.DataFrame({"1 call vs 2+": incremental_lift(30, 100, 20, 100, randomised=False),
+                              "hold-out": incremental_lift(30, 100, 20, 100, randomised=True)}).T
+    fig, ax = plt.subplots()
+    labels = [t.get_text() for t in plotting.plot_lift(lifts, ax=ax).get_yticklabels()]
+    assert labels == ["1 call vs 2+\n(not randomised)", "hold-out"]
+    transactional, relationship = cards
+    fig = plotting.plot_scorecards(transactional, relationship.assign(randomised=False))
+    assert "not drawn at random" in fig.axes[1].get_title(loc="left")
+    assert "not drawn at random" not in plotting.plot_scorecards(*cards).axes[1].get_title(loc="left")
+    plt.close("all")
+
+
+# ---------------------------------------------------------------- any contact log (issue 10)
+
+
+@pytest.fixture
+def calls():
+    """A call centre's log, one row per call, text ids and columns of its own; deposits as transactions."""
+    log = pd.DataFrame({
+        "client": ["c1", "c1", "c1", "c2", "c3", "c3", "c4", "c5"],
+        "camp": ["tdep"] * 6 + ["card"] * 2,
+        "called": ["2024-05-02", "2024-05-09", "2024-05-20", "2024-05-03", "2024-05-03", "2024-05-06",
+                   "2024-06-01", "2024-06-01"],
+        "arm": ["treatment"] * 7 + ["control"],
+    })
+    deposits = pd.DataFrame({"client": ["c1", "c3", "c5", "c4"], "day": ["2024-05-25", "2024-07-01", "2024-06-10",
+                                                                         "2024-06-05"],
+                             "sum": [5_000.0, 2_000.0, 100.0, 300.0]})
+    settings = pd.DataFrame({"camp": ["tdep", "card"], "response_window_days": [30, 14],
+                             "cost_per_contact": [4.0, 1.0], "fixed_cost": [100.0, 0.0]})
+    cols = dict(customer_col="client", date_col="day", amount_col="sum", campaign_col="camp",
+                contact_date_col="called", group_col="arm", observation_end="2024-12-31")
+    return log, deposits, settings, cols
+
+
+def test_contact_outcomes_on_a_log_with_one_row_per_call(calls):
+    log, deposits, settings, cols = calls
+    out = contact_outcomes(log, deposits, settings, rows="contact", **cols).set_index("client")
+    assert list(out.columns[:4]) == ["camp", "called", "arm", "contacts"]
+    # c1: called 3 times from 2024-05-02 (day 0); deposit on 05-25, day 23: inside the 30-day window
+    assert out.loc["c1", "contacts"] == 3 and out.loc["c1", "called"] == pd.Timestamp("2024-05-02")
+    assert out.loc["c1", "responded"] and out.loc["c1", "window_revenue"] == 5_000.0
+    # c3: first call 05-03, deposit 07-01 = day 59: too late; c2: no deposit
+    assert not out.loc["c3", "responded"] and not out.loc["c2", "responded"]
+    # response by number of calls (contact pressure): a plain groupby on the contacts column
+    by_calls = out[out["camp"] == "tdep"].groupby("contacts")["responded"].mean()
+    assert by_calls.to_dict() == {1: 0.0, 2: 0.0, 3: 1.0}
+    _raises(r"column 'client' of contacts: 3 row\(s\) repeat a \(camp, client\) pair.*pass rows='contact'",
+            contact_outcomes, log, deposits, settings, **cols)
+    _raises("rows must be 'customer'", contact_outcomes, log, deposits, settings, rows="call", **cols)
+    both = log.assign(arm=["treatment", "control"] + ["treatment"] * 5 + ["control"])
+    _raises(r"column 'client' of contacts: 3 row\(s\) are both treated and control in one campaign",
+            contact_outcomes, both, deposits, settings, rows="contact", **cols)
+
+
+def test_scorecards_count_customers_and_contacts_and_cost_per_contact_or_customer(calls):
+    log, deposits, settings, cols = calls
+    card = campaign_scorecard(log, deposits, settings, rows="contact", **cols).set_index("campaign_id")
+    assert card.index.tolist() == ["card", "tdep"]  # text ids, sorted
+    tdep = card.loc["tdep"]
+    assert (tdep["contacted"], tdep["contacts"], tdep["responses"]) == (3, 6, 1)
+    assert tdep["response_rate"] == pytest.approx(1 / 3)  # responding customers / contacted customers
+    assert tdep["name"] == "tdep" and tdep["cost"] == 100 + 4.0 * 6  # per contact (each call is paid)
+    per_customer = campaign_scorecard(log, deposits, settings, rows="contact", per="customer", campaign_ids=["tdep"],
+                                      **cols)
+    assert per_customer.loc[0, "cost"] == 100 + 4.0 * 3
+    _raises("per must be 'contact'", campaign_scorecard, log, deposits, settings, rows="contact", per="call", **cols)
+    rel = relationship_scorecard(log, deposits, settings, rows="contact", randomised=True, campaign_ids=["card"],
+                                 horizon_days=100, **cols).iloc[0]
+    assert (rel["treatment"], rel["control"], rel["randomised"]) == (1, 1, True)
+    assert rel["revenue_treatment"] == 300.0 and rel["revenue_control"] == 100.0 and rel["cost_per_treated"] == 1.0
+
+
+def test_text_campaign_ids_are_named_and_matched(calls):
+    log, deposits, settings, cols = calls
+    _raises(r"campaign_ids: campaign 'tdpe' has no row in contacts; the campaigns with contacts are "
+            r"\['card', 'tdep'\]", campaign_scorecard, log, deposits, settings, rows="contact", campaign_ids=["tdpe"],
+            **cols)
+    numbered = log.assign(camp=log["camp"].map({"tdep": "5", "card": "6"}))
+    _raises(r"campaign 5 has no row in contacts \(the ids in contacts are str: write '5'\)", campaign_scorecard,
+            numbered, deposits, settings, rows="contact", campaign_ids=[5], **cols)
+    mixed = log.assign(camp=["tdep"] * 5 + [7, "card", "card"])
+    _raises(r"column 'camp' of contacts: 1 row\(s\) hold text while the others hold numbers|"
+            r"column 'camp' of contacts: 1 row\(s\) hold", campaign_scorecard, mixed, deposits, settings,
+            rows="contact", **cols)
+    _raises(r"column 'client' holds text in contacts but numbers in transactions", campaign_scorecard, log,
+            deposits.assign(client=[1, 3, 5, 4]), settings, rows="contact", **cols)
+    _raises(r"the response window of campaign 'tdep' goes beyond the last date of the data, 2024-05-20",
+            campaign_scorecard, log, deposits, settings, rows="contact", **{**cols, "observation_end": "2024-05-20"})
+    _raises("observation_end must be a date such as '2024-12-31'", campaign_scorecard, log, deposits, settings,
+            rows="contact", **{**cols, "observation_end": "end of March"})
+
+
+def test_a_log_without_control_group_and_a_settings_table_without_costs(calls):
+    log, deposits, settings, cols = calls
+    treated = log[log["arm"] == "treatment"].drop(columns="arm")
+    windows = settings[["camp", "response_window_days"]]
+    card = campaign_scorecard(treated, deposits, windows, rows="contact", cost_per_contact={"tdep": 3.0, "card": 1.0},
+                              fixed_cost={"tdep": 0.0, "card": 0.0}, **{**cols, "group_col": None})
+    assert card.set_index("campaign_id").loc["tdep", "cost"] == 18.0
+    _raises(r"column 'fixed_cost' is missing from campaigns.*fixed_cost=\{campaign_id: dollars\}",
+            campaign_scorecard, treated, deposits, windows, rows="contact", cost_per_contact={"tdep": 3.0},
+            campaign_ids=["tdep"], **{**cols, "group_col": None})
+    _raises("column 'response_window_days' is missing from campaigns.*response window of each campaign",
+            contact_outcomes, treated, deposits, settings.drop(columns="response_window_days"), rows="contact",
+            **{**cols, "group_col": None})
+    before = [log.copy(), deposits.copy(), settings.copy()]
+    relationship_scorecard(log, deposits, settings, rows="contact", randomised=True, campaign_ids=["card"],
+                           horizon_days=100, **cols)
+    for old, new in zip(before, [log, deposits, settings]):
+        pd.testing.assert_frame_equal(old, new)
+
+
+def test_time_zones_and_times_of_day_are_local_calendar_days(toy):
+    """tz-aware dates (and observation_end) are read as their own local days, as in the data layer."""
+    contacts, tx, campaigns = toy
+    end = {"observation_end": "2025-12-31", "campaign_ids": [1]}
+    plain_card = campaign_scorecard(contacts, tx, campaigns, **end)
+    zoned = tx.assign(date=(tx["date"] + pd.Timedelta(hours=15)).dt.tz_localize("America/Montreal"))
+    pd.testing.assert_frame_equal(campaign_scorecard(contacts, zoned, campaigns, **end), plain_card)
+    aware_end = {**end, "observation_end": pd.Timestamp("2025-12-31 09:00", tz="America/Montreal")}
+    pd.testing.assert_frame_equal(campaign_scorecard(contacts, tx, campaigns, **aware_end), plain_card)

@@ -17,7 +17,7 @@ def _lift(outcomes, campaign_id, column):
     """incremental_lift of one campaign on a True/False column of contact_outcomes."""
     n = outcomes[outcomes["campaign_id"] == campaign_id].groupby("group")[column].agg(["sum", "size"])
     return metrics.incremental_lift(n.loc["treatment", "sum"], n.loc["treatment", "size"],
-                                    n.loc["control", "sum"], n.loc["control", "size"])
+                                    n.loc["control", "sum"], n.loc["control", "size"], randomised=True)
 
 
 @facts
@@ -26,7 +26,8 @@ def boreal() -> dict:
     tables = datasets.load_boreal()
     contacts, tx, campaigns = tables["contacts"], tables["transactions"], tables["campaigns"]
     card = metrics.campaign_scorecard(contacts, tx, campaigns, campaign_ids=[3, 5, 4, 8]).set_index("campaign_id")
-    rel = metrics.relationship_scorecard(contacts, tx, campaigns, campaign_ids=[5, 4, 8]).set_index("campaign_id")
+    rel = metrics.relationship_scorecard(contacts, tx, campaigns, randomised=True,
+                                         campaign_ids=[5, 4, 8]).set_index("campaign_id")
     out = metrics.contact_outcomes(contacts, tx, campaigns, campaign_ids=[3, 8], horizon_days=365)
     lift3, lift8 = _lift(out, 3, "responded"), _lift(out, 8, "responded")
     sel3 = out[out["campaign_id"] == 3]
@@ -89,7 +90,7 @@ checker.number(
 checker.number(
     "q3", boreal["lift3"], kind="share_difference", shown_decimals=3,
     hint="Treated response rate minus control response rate: count responders and customers in each group, "
-    "then metrics.incremental_lift(...)['absolute_lift'].",
+    "then metrics.incremental_lift(..., randomised=True)['absolute_lift'] (Boreal's control groups are random).",
     traps=[(boreal["lift3_relative"], "That is the relative lift (treated / control - 1); the question asks "
             "for the difference.")],
 )
@@ -101,8 +102,8 @@ checker.choice(
 
 checker.number(
     "q5", boreal["retention8"], kind="share", shown_decimals=3,
-    hint="metrics.relationship_scorecard(..., campaign_ids=[8]) gives retention_treatment: the share of "
-    "treated customers who bought after the response window, within 12 months of the contact.",
+    hint="metrics.relationship_scorecard(..., randomised=True, campaign_ids=[8]) gives retention_treatment: the "
+    "share of treated customers who bought after the response window, within 12 months of the contact.",
     traps=[
         (boreal["active8_any"], lambda: "You counted purchases made inside the response window too; retention "
          f"counts a purchase after the window (days {boreal()['window8']} to 364 after the contact for this "

@@ -15,7 +15,7 @@ import pandas as pd
 
 from .._checks import bad_rows_error, check_dataframe, first_bad_row, plain, require_columns
 
-__all__ = ["lifetimes", "check_summary", "repeat_buyers", "param_values", "RFM_COLUMNS"]
+__all__ = ["lifetimes", "check_summary", "summary_columns", "repeat_buyers", "param_values", "RFM_COLUMNS"]
 
 #: The columns of a BTYD summary (repeat purchases x, recency t_x, age T).
 RFM_COLUMNS = ("frequency", "recency", "T")
@@ -30,12 +30,39 @@ def lifetimes() -> Any:
     return lt
 
 
+#: Suffix of the calibration columns of :func:`relmkt_lib.data.calibration_holdout_split`.
+CAL_SUFFIX = "_cal"
+_RENAME_FIX = "summary.rename(columns=lambda c: c.removesuffix('_cal'))"
+
+
+def summary_columns(summary: Any, columns: Sequence[str], name: str = "summary") -> pd.DataFrame:
+    """``summary`` itself if it has ``columns``, else its ``_cal`` columns under the plain names.
+
+    A :func:`relmkt_lib.data.calibration_holdout_split` table is read as its calibration summary
+    (``frequency_cal`` as ``frequency``, ...) without renaming; a new frame, the caller's is not
+    modified. A table with neither set gets the missing column's name and the one-line fix.
+    """
+    check_dataframe(summary, name)
+    if all(c in summary.columns for c in columns):
+        return summary
+    cal = [f"{c}{CAL_SUFFIX}" for c in columns]
+    if all(c in summary.columns for c in cal):
+        return summary[cal].set_axis(list(columns), axis=1)
+    if any(c in summary.columns for c in cal):
+        missing = next(c for c in cal if c not in summary.columns)
+        raise ValueError(f"column {missing!r} is missing from {name} (a calibration_holdout_split table is read "
+                         f"through {cal}); its columns are {sorted(map(str, summary.columns))}. Pass a table with "
+                         f"{list(columns)} or {cal}, or rename: {_RENAME_FIX}")
+    require_columns(summary, columns, name)
+    return summary
+
+
 def check_summary(summary: Any, name: str = "summary",
                   columns: Sequence[str] = RFM_COLUMNS) -> pd.DataFrame:
-    """Fail clearly unless ``summary`` has ``columns`` of finite numbers >= 0, whole frequencies
-    and recency <= T (when both are asked for). Returns it unmodified."""
-    check_dataframe(summary, name)
-    require_columns(summary, columns, name)
+    """Fail clearly unless ``summary`` has ``columns`` (or their ``_cal`` versions, see
+    :func:`summary_columns`) of finite numbers >= 0, whole frequencies and recency <= T (when
+    both are asked for). Returns the table read, unmodified."""
+    summary = summary_columns(summary, columns, name)
     for col in columns:
         values = pd.to_numeric(summary[col], errors="coerce").to_numpy(dtype="float64")
         bad = ~np.isfinite(values) | (values < 0)
@@ -60,13 +87,13 @@ def check_summary(summary: Any, name: str = "summary",
 
 def repeat_buyers(summary: Any, name: str = "summary") -> pd.DataFrame:
     """Fail clearly unless every customer of ``summary`` is a repeat buyer with a positive mean spend."""
-    check_dataframe(summary, name)
-    require_columns(summary, ["frequency", "monetary_value"], name)
+    summary = summary_columns(summary, ["frequency", "monetary_value"], name)
     freq = summary["frequency"].to_numpy(dtype="float64")
     if (freq <= 0).any():
         raise bad_rows_error(summary, freq <= 0, "frequency", "have frequency 0, but the Gamma-Gamma model "
                              "needs repeat buyers (frequency > 0)", "Their mean spend is undefined; filter "
-                             "them out first: summary[summary['frequency'] > 0]", name=name)
+                             f"them out first: {name}[{name}['frequency'] > 0] (or 'frequency_cal' in a "
+                             "calibration_holdout_split table)", name=name)
     spend = summary["monetary_value"].to_numpy(dtype="float64")
     if not np.isfinite(spend).all() or (spend <= 0).any():
         raise bad_rows_error(summary, ~np.isfinite(spend) | (spend <= 0), "monetary_value",

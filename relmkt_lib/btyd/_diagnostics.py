@@ -7,12 +7,16 @@ transactions, frequency-recency matrices of expected purchases or P(alive).
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from .._checks import check_dataframe, check_positive, parse_dates, require_columns
+from .._checks import check_dataframe, check_positive, require_columns
+from .._data_checks import last_day
+from ..data import validate_transactions
+from ..exceptions import DataWarning
 from ._models import _PurchaseModel
 
 __all__ = ["holdout_by_frequency", "holdout_metrics", "holdout_error_by_decile", "tracking_table",
@@ -105,13 +109,23 @@ def holdout_error_by_decile(model: Any, split: pd.DataFrame, *, groups: int = 10
 
 def tracking_table(model: Any, transactions: pd.DataFrame, *, customer_col: str = "customer_id",
                    date_col: str = "date", calibration_end: Any, observation_end: Any,
-                   time_unit: str = "weeks") -> pd.DataFrame:
+                   time_unit: str = "weeks", date_format: str | None = None, dayfirst: bool | None = None,
+                   timezone: str | None = None) -> pd.DataFrame:
     """Expected vs actual repeat transactions of a cohort per period, and their cumulative sums.
 
-    The cohort is every customer whose first purchase is on or before ``calibration_end``.
-    Purchases on the same day are merged and each customer's first day is the trial, not a
-    repeat. The expected count adds up, over customers, the model's E[X(t)] for a new customer
-    at the age t each customer has reached (vectorised by day of first purchase).
+    The cohort is every customer whose first purchase is on or before ``calibration_end`` (the
+    others are left out and counted in a :class:`~relmkt_lib.exceptions.DataWarning`, as in
+    :func:`relmkt_lib.data.calibration_holdout_split`). The log is read by
+    :func:`relmkt_lib.data.validate_transactions` (the same dates, ids and errors as the data
+    layer; a purchase after ``observation_end`` is an error). Purchases on the same day are
+    merged and each customer's first day is the trial, not a repeat. The expected count adds
+    up, over customers, the model's E[X(t)] for a new customer at the age t each customer has
+    reached (vectorised by day of first purchase).
+
+    Periods run from the cohort's first purchase; the last calibration period ends on
+    ``calibration_end`` (it is shorter when ``calibration_end`` falls inside a week) and the
+    holdout periods start the next day, so the holdout rows add up to the holdout totals of
+    :func:`holdout_metrics` on the matching split.
 
     Parameters
     ----------
@@ -125,54 +139,68 @@ def tracking_table(model: Any, transactions: pd.DataFrame, *, customer_col: str 
         15:00 on that day is inside).
     time_unit : {"weeks", "days"}, default "weeks"
         The model's time unit and the length of each row: "weeks" are 7-day periods counted
-        from the cohort's first purchase (days / 7, as the model's time); the last may be partial.
+        from the cohort's first purchase (days / 7, as the model's time).
+    date_format, dayfirst, timezone : optional
+        How dates are read, as in :func:`relmkt_lib.data.calibration_holdout_split`: the format of
+        text or number dates; True for day/month/year text dates (never guessed); the time zone
+        in which tz-aware dates become calendar days.
 
     Returns
     -------
     DataFrame
-        One row per period: ``start`` (date), ``actual``, ``expected``, ``actual_cum``,
-        ``expected_cum`` and ``holdout`` (True for periods that start after ``calibration_end``).
+        One row per period: ``start`` (date), ``days`` (its length; 7 for whole weeks),
+        ``actual``, ``expected``, ``actual_cum``, ``expected_cum`` and ``holdout`` (True for the
+        periods after ``calibration_end``).
     """
     _check_model(model)
-    check_dataframe(transactions, "transactions")
-    require_columns(transactions, [customer_col, date_col], "transactions")
-    dates = parse_dates(transactions, date_col, name="transactions",
-                        fix="Fix or remove those rows, or convert the column first with "
-                            "pandas.to_datetime(..., format='%d/%m/%Y') (or the format your dates use).")
     if time_unit not in DAYS_PER_UNIT:
         raise ValueError(f"time_unit must be one of {sorted(DAYS_PER_UNIT)} (the model's time unit), "
                          f"not {time_unit!r}")
     step = DAYS_PER_UNIT[time_unit]
-    cal_end, obs_end = pd.Timestamp(calibration_end).normalize(), pd.Timestamp(observation_end).normalize()
+    cal_end = last_day(calibration_end, "calibration_end", dayfirst=dayfirst, timezone=timezone)
+    obs_end = last_day(observation_end, "observation_end", dayfirst=dayfirst, timezone=timezone)
     if obs_end <= cal_end:
-        raise ValueError("observation_end must come after calibration_end")
-    log = pd.DataFrame({"c": transactions[customer_col].to_numpy(),
-                        "d": dates.dt.normalize().to_numpy()})
-    log = log[log["d"] <= obs_end].drop_duplicates()
+        raise ValueError(f"observation_end ({obs_end.date()}) must come after calibration_end ({cal_end.date()})")
+    check_dataframe(transactions, "transactions")
+    log = validate_transactions(transactions, customer_col=customer_col, date_col=date_col,
+                                observation_end=obs_end, date_format=date_format, dayfirst=dayfirst,
+                                timezone=timezone, duplicates="ignore")
+    log = pd.DataFrame({"c": log[customer_col].to_numpy(), "d": log[date_col].dt.normalize().to_numpy()})
+    log = log.drop_duplicates()
     first = log.groupby("c")["d"].transform("min")
-    log = log[first <= cal_end]
-    first = first[first <= cal_end]
+    late = first > cal_end
+    if late.any():
+        warnings.warn(f"{log.loc[late, 'c'].nunique()} customer(s) made their first purchase after calibration_end; "
+                      "they are not in the calibration cohort and are left out of the tracking", DataWarning,
+                      stacklevel=2)
+    log, first = log[~late], first[~late]
+    if not len(log):
+        raise ValueError(f"no customer made a first purchase on or before calibration_end {cal_end.date()}; "
+                         "choose a later calibration_end")
     origin = first.min()
-    day = ((log["d"] - origin).dt.days).to_numpy()
+    day = (log["d"] - origin).dt.days.to_numpy()
     repeat = (log["d"] != first).to_numpy()
-    n_days = (obs_end - origin).days + 1
-    n_per = int(np.ceil(n_days / step))
-    actual = np.bincount((day[repeat] // step).astype(int), minlength=n_per)[:n_per]
+    cal_day, n_days = (cal_end - origin).days, (obs_end - origin).days + 1
+    # rows: whole periods from the origin up to calibration_end (the last one may be shorter), then
+    # whole periods from the next day (the last one may be shorter)
+    starts = np.concatenate([np.arange(0, cal_day + 1, step), np.arange(cal_day + 1, n_days, step)])
+    ends = np.append(starts[1:], n_days) - 1  # last day of each row
+    row = np.searchsorted(starts, day[repeat], side="right") - 1
+    actual = np.bincount(row, minlength=len(starts))
 
     births = log.groupby("c")["d"].min()
     b_days, counts = np.unique((births - origin).dt.days.to_numpy(), return_counts=True)
-    ends = np.minimum((np.arange(n_per) + 1) * step - 1, n_days - 1)  # last day of each period
     age = np.clip((ends[None, :] - b_days[:, None]) / step, 0, None)
-    cum = np.zeros_like(age)
+    cum = np.zeros_like(age, dtype="float64")
     pos = age > 0
     cum[pos] = model.expected_purchases_new_customer(age[pos])
     expected_cum = counts @ cum
-    out = pd.DataFrame({"start": origin + pd.to_timedelta(np.arange(n_per) * step, unit="D"),
+    out = pd.DataFrame({"start": origin + pd.to_timedelta(starts, unit="D"), "days": ends - starts + 1,
                         "actual": actual.astype(float), "expected": np.diff(expected_cum, prepend=0.0)})
     out["actual_cum"] = out["actual"].cumsum()
     out["expected_cum"] = expected_cum
-    out["holdout"] = (out["start"] > cal_end).to_numpy()
-    out.index = pd.RangeIndex(1, n_per + 1, name="period")
+    out["holdout"] = starts > cal_day
+    out.index = pd.RangeIndex(1, len(out) + 1, name="period")
     return out
 
 

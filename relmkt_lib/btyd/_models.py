@@ -24,10 +24,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._checks import check_dataframe, check_positive, require_columns
+from .._checks import check_positive
 from .._fitting import FittedModel
-from ..exceptions import ConvergenceError
-from ._common import RFM_COLUMNS, check_summary, lifetimes, param_values, repeat_buyers
+from ..exceptions import ConvergenceError, FitWarning
+from ._common import RFM_COLUMNS, check_summary, lifetimes, param_values, repeat_buyers, summary_columns
 from ._likelihoods import bgnbd_log_likelihood, gamma_gamma_log_likelihood, pareto_nbd_log_likelihood
 
 __all__ = ["BetaGeoModel", "ParetoNBDModel", "GammaGammaModel", "spend_frequency_correlation"]
@@ -36,6 +36,11 @@ __all__ = ["BetaGeoModel", "ParetoNBDModel", "GammaGammaModel", "spend_frequency
 CORRELATION_WARNING = 0.3
 #: A fitted parameter outside [PARAM_FLOOR, PARAM_CEILING] means the search ran off (a degenerate fit).
 PARAM_FLOOR, PARAM_CEILING = 1e-6, 1e6
+#: A parameter above LARGE_PARAM whose standard error exceeds LARGE_RELATIVE_SE times it (or is
+#: unknown) is not pinned down by the data: the fit warns (FitWarning). A relative SE of 3 is a
+#: 95 % interval spanning a factor of e^(2 * 1.96 * 3), about 130,000; the published CDNOW fits
+#: have relative SEs below 0.5, the Pareto/NBD on a 13- to 17-week CDNOW calibration 5 to 11.
+LARGE_PARAM, LARGE_RELATIVE_SE = 1e3, 3.0
 
 _FIXES = ("Usual fixes: (1) add a small penalizer, e.g. penalizer=0.001 to 0.1; (2) express time in "
           "weeks (summarize_transactions(..., time_unit='weeks')) rather than days, so the numbers are of "
@@ -43,11 +48,18 @@ _FIXES = ("Usual fixes: (1) add a small penalizer, e.g. penalizer=0.001 to 0.1; 
           "(4) check the data: enough customers with repeat purchases, recency <= T.")
 
 
+def _number(x: float) -> str:
+    """A number as a learner reads it: 13,558 or 112 or 0.0412."""
+    return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.4g}"
+
+
 class _LifetimesModel(FittedModel):
     """Shared fitting through a lifetimes fitter (settings, convergence checks, standard errors)."""
 
     _lifetimes_class = ""
     _label = ""
+    _weak_fit_fixes = ("Use more data, or add a small penalizer (penalizer=0.001 to 0.1) to keep the parameters "
+                       "moderate.")
     _lifetimes_names: tuple[str, ...] = ()  # lifetimes' names of _param_names, in the same order
     _default_start: tuple[float, ...] | None = None
 
@@ -76,6 +88,22 @@ class _LifetimesModel(FittedModel):
         self.n_customers_ = len(data)
         names = list(self._param_names)
         self._store_fit(est, lambda p: float(log_likelihood(dict(zip(names, p)), data).sum()))
+        self._warn_if_weak()
+
+    def _warn_if_weak(self) -> None:
+        """A FitWarning, in words, when a parameter is huge and its standard error many times larger."""
+        est, se = self.params_, self.se_
+        rel = (se / est).fillna(np.inf)  # an unknown standard error (singular Hessian) counts as huge
+        if not ((est > LARGE_PARAM) & (rel > LARGE_RELATIVE_SE)).any():
+            return
+        weak = rel.index[rel > LARGE_RELATIVE_SE]
+        shown = ", ".join(f"{k} = {_number(est[k])} (se {'unknown' if np.isnan(se[k]) else _number(se[k])})"
+                          for k in weak)
+        warnings.warn(f"the {self._label} fit gives {shown}: the data cannot pin "
+                      f"{'this parameter' if len(weak) == 1 else 'these parameters'} down (a standard error "
+                      f"more than {LARGE_RELATIVE_SE:g} times the estimate), so do not read "
+                      f"{'it' if len(weak) == 1 else 'them'}. {self._weak_fit_fixes}",
+                      FitWarning, stacklevel=4)
 
     def _fitter(self) -> Any:
         """A lifetimes fitter holding the current ``params_`` (for its closed-form predictions)."""
@@ -93,8 +121,14 @@ class _PurchaseModel(_LifetimesModel):
     def fit(self, summary: pd.DataFrame) -> _PurchaseModel:
         """Fit on a summary with columns ``frequency``, ``recency``, ``T`` (one row per customer).
 
+        A :func:`relmkt_lib.data.calibration_holdout_split` table is read through its
+        ``frequency_cal``, ``recency_cal`` and ``T_cal`` columns (as every method here does), so
+        the split goes to the fit and to the diagnostics as it is.
+
         Returns self. Raises :class:`~relmkt_lib.exceptions.ConvergenceError` with the usual
-        fixes when the search fails or runs off to degenerate values.
+        fixes when the search fails or runs off to degenerate values, and warns
+        (:class:`~relmkt_lib.exceptions.FitWarning`) when a parameter is above 1,000 with a
+        standard error more than 3 times its size: the data cannot pin it down.
         """
         s = check_summary(summary)
         data = s[list(RFM_COLUMNS)]
@@ -189,6 +223,9 @@ class BetaGeoModel(_PurchaseModel):
     _param_names = _lifetimes_names = ("r", "alpha", "a", "b")
     _lifetimes_class = "BetaGeoFitter"
     _label = "BG/NBD"
+    _weak_fit_fixes = ("This happens when the calibration period is short compared with how long customers stay, "
+                       "so few have visibly stopped buying: use a longer calibration period, or add a small "
+                       "penalizer (penalizer=0.001 to 0.1).")
     _log_likelihood = staticmethod(bgnbd_log_likelihood)
 
 
@@ -210,6 +247,9 @@ class ParetoNBDModel(_PurchaseModel):
     _param_names = _lifetimes_names = ("r", "alpha", "s", "beta")
     _lifetimes_class = "ParetoNBDFitter"
     _label = "Pareto/NBD"
+    _weak_fit_fixes = ("This happens when the calibration period is short compared with how long customers stay, "
+                       "so few have visibly stopped buying: use a longer calibration period, or the BG/NBD "
+                       "(BetaGeoModel), or add a small penalizer (penalizer=0.001 to 0.1).")
     _default_start = (1.0, 1.0, 1.0, 1.0)
     _log_likelihood = staticmethod(pareto_nbd_log_likelihood)
 
@@ -273,8 +313,7 @@ def spend_frequency_correlation(summary: pd.DataFrame, *, threshold: float = COR
     >>> round(spend_frequency_correlation(s, threshold=0.9), 3)  # above 0.9 it would warn
     0.529
     """
-    check_dataframe(summary, "summary")
-    require_columns(summary, ["frequency", "monetary_value"], "summary")
+    summary = summary_columns(summary, ["frequency", "monetary_value"])
     rep = summary[summary["frequency"] > 0]
     if len(rep) < 3:
         raise ValueError(f"need at least 3 repeat buyers (frequency > 0) to compute a correlation, got {len(rep)}")

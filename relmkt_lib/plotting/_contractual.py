@@ -39,7 +39,8 @@ def plot_survival_fit(observed: Any, model: Any, *, last_period: int | None = No
     observed : list, array or Series
         Active counts per period from period 0, calibration and holdout periods together.
     model : fitted ShiftedBetaGeometric
-        Its ``n_periods_`` marks the end of the calibration periods.
+        Its ``n_periods_`` marks the end of the calibration periods (shaded after it, if the
+        observed counts go further).
     last_period : int, optional
         Last period of the projection (default: the last observed period).
     others : dict of label -> array, optional
@@ -64,16 +65,19 @@ def plot_survival_fit(observed: Any, model: Any, *, last_period: int | None = No
     t = np.arange(last + 1)
     ax = get_axes(ax)
     calib = model.n_periods_ + 0.5  # period n_periods_ is the last one the model saw
-    ax.axvspan(calib, max(last, len(n) - 1) + 0.5, color="0.93", zorder=0)
+    end = max(last, len(n) - 1) + 0.5
+    if calib < end:  # a holdout to show
+        ax.axvspan(calib, end, color="0.93", zorder=0)
     ax.plot(np.arange(len(n)), n / n[0], "o", color="black", label="observed", zorder=3)
     ax.plot(t, model.survival(t), **{"color": "C0", "linewidth": 2, "label": "sBG fit and projection",
                                      **kwargs})
     for i, (label, curve) in enumerate((others or {}).items()):
         curve = np.asarray(curve, dtype=float)
         ax.plot(np.arange(len(curve)), curve, linestyle="--", color=f"C{i + 1}", label=label)
-    ax.axvline(calib, color="grey", linestyle=":", linewidth=1)
-    ax.annotate("calibration | holdout", xy=(calib, 0.98), xycoords=("data", "axes fraction"),
-                ha="center", va="top", color="grey", fontsize="small")
+    if calib < end:
+        ax.axvline(calib, color="grey", linestyle=":", linewidth=1)
+        ax.annotate("calibration | holdout", xy=(calib, 0.98), xycoords=("data", "axes fraction"),
+                    ha="center", va="top", color="grey", fontsize="small")
     ax.set(xlabel="Period since acquisition (renewals)", ylabel="Share of the cohort still active",
            ylim=(0, 1.05))
     percent_axis(ax)

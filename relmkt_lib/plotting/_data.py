@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .._checks import check_dataframe, parse_dates, require_columns
+from .._checks import check_dataframe, require_columns
+from .._dates import parse_dates
 from ._base import get_axes
 
 if TYPE_CHECKING:  # pragma: no cover

@@ -194,9 +194,11 @@ def plot_scorecards(
     horizon = int(rel["horizon_days"].iloc[0]) if "horizon_days" in rel else None
     over = f"{horizon} days after the contact" if horizon else "over the horizon"
     paired = any(_RELATIONSHIP[m][1] == "paired" for m in rel_measures)
+    random = rel["randomised"].astype(bool).all() if "randomised" in rel else True
     heads = ("TRANSACTIONAL LENS\ntreated customers only\nin the response window",
              f"RELATIONSHIP LENS\n{over}\n"
-             + ("solid = treated, hatched = control (held out)" if paired else ""))
+             + ("solid = treated, hatched = control (held out)" if paired else "")
+             + ("" if random else "\ncontrol groups not drawn at random: differences are not causal"))
     for c, head in enumerate(heads):
         first = axes[0, c].get_title(loc="left")
         axes[0, c].set_title(f"{head}\n\n{first}", fontsize=10, loc="left", fontweight="normal")
@@ -212,7 +214,9 @@ def plot_lift(lifts: pd.DataFrame, *, ax: Axes | None = None, **kwargs: Any) -> 
         One row per comparison, labelled by its index, with the columns of
         :func:`relmkt_lib.metrics.incremental_lift` (``rate_treatment``, ``rate_control``,
         ``absolute_lift``, ``ci_low``, ``ci_high``, ``confidence``); build it with
-        ``pd.DataFrame({label: incremental_lift(...), ...}).T``.
+        ``pd.DataFrame({label: incremental_lift(...), ...}).T``. A row whose ``randomised`` entry
+        is 0 (groups not drawn at random) is labelled "(not randomised)": its difference is not a
+        causal lift.
     ax : matplotlib Axes, optional
     **kwargs
         Passed to ``Axes.errorbar``.
@@ -226,7 +230,7 @@ def plot_lift(lifts: pd.DataFrame, *, ax: Axes | None = None, **kwargs: Any) -> 
     >>> import matplotlib.pyplot as plt
     >>> from relmkt_lib.metrics import incremental_lift
     >>> fig, ax = plt.subplots()
-    >>> lifts = pd.DataFrame({"mailing": incremental_lift(470, 1798, 21, 463)}).T
+    >>> lifts = pd.DataFrame({"mailing": incremental_lift(470, 1798, 21, 463, randomised=True)}).T
     >>> plot_lift(lifts, ax=ax).get_xlabel()
     'Treated minus control (percentage points), 95 % confidence interval'
     """
@@ -254,7 +258,8 @@ def plot_lift(lifts: pd.DataFrame, *, ax: Axes | None = None, **kwargs: Any) -> 
         text = f"treated {row['rate_treatment']:.1%} vs control {row['rate_control']:.1%}".replace("%", " %")
         ax.annotate(text, (max(row["ci_high"], 0) + 0.03 * span, yi), va="center", fontsize=9)
     ax.set_xlim(min(lo.min(), 0) - 0.05 * span, max(hi.max(), 0) + 0.9 * span)
-    ax.set_yticks(y, [str(i) for i in lifts.index])
+    random = lifts["randomised"].to_numpy(float) > 0 if "randomised" in lifts else np.ones(len(lifts), bool)
+    ax.set_yticks(y, [str(i) + ("" if r else "\n(not randomised)") for i, r in zip(lifts.index, random)])
     ax.set_ylim(len(lifts) - 0.5, -0.5)
     ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{x * 100:+.0f}" if x else "0"))
     level = f"{conf[0]:.0%}".replace("%", " %")
