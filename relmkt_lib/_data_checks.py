@@ -23,12 +23,15 @@ from .exceptions import DataWarning
 
 __all__ = ["ONE_DAY", "MISSING_ID_TEXTS", "report", "advice", "last_day", "parse_amounts", "check_ids",
            "without_returns", "check_amount_total", "count_zero_amounts", "warn_outlying_dates",
-           "check_not_after", "handle_duplicates", "compact_codes"]
+           "check_not_after", "handle_duplicates", "compact_codes", "MISSING_ID_PROBLEM", "check_id_column",
+           "outlying_days"]
 
 #: One calendar day: a bound ``observation_end`` is inclusive, so rows before ``end + ONE_DAY`` are in.
 ONE_DAY = pd.Timedelta(days=1)
 #: Texts that mean "no id" in exports, compared after stripping spaces and ignoring case.
 MISSING_ID_TEXTS = frozenset({"", "null", "n/a", "na", "nan", "none", "nil", "#n/a"})
+#: What a row without a customer id is, in the "bad rows" message.
+MISSING_ID_PROBLEM = "have no customer id (empty, or a placeholder such as 'NULL', 'N/A' or 'None')"
 #: A date is "far beyond the rest" when a gap of at least this many days, longer than the span of
 #: all the other dates, separates it (and the dates on its side are a minority of the rows).
 OUTLYING_GAP_DAYS = 365
@@ -108,18 +111,10 @@ def check_ids(out: pd.DataFrame, customer_col: str, *, drop: bool, normalize: bo
     codes, uniques = pd.factorize(out[customer_col])
     uniques = pd.Index(uniques)
     text = _is_text(uniques)
-    missing = codes < 0
-    joined = None
-    if text.any():
-        values = np.asarray(uniques, dtype=object)
-        joined = _joined(values[text])
-        if _may_hold(joined, placeholders=True):  # a C-level scan first, the exact test after
-            placeholder = [k for k in np.flatnonzero(text) if values[k].strip().lower() in MISSING_ID_TEXTS]
-            missing = missing | np.isin(codes, placeholder)
+    missing, joined = _missing_ids(codes, uniques, text)
     if missing.any():
         if not drop:
-            raise bad_rows_error(out, missing, customer_col,
-                                 "have no customer id (empty, or a placeholder such as 'NULL', 'N/A' or 'None')",
+            raise bad_rows_error(out, missing, customer_col, MISSING_ID_PROBLEM,
                                  f"Fill them in, or {advice('drop_missing_ids', 'drop_missing_ids=True')} "
                                  "to drop those rows (they are counted).")
         out, codes = out.loc[~missing], codes[~missing]
@@ -135,6 +130,37 @@ def check_ids(out: pd.DataFrame, customer_col: str, *, drop: bool, normalize: bo
     if text.any():
         return _text_ids(out, customer_col, codes, uniques, normalize, counts, joined)
     return out, codes, uniques
+
+
+def check_id_column(df: pd.DataFrame, customer_col: str, *, name: str, fix: str
+                    ) -> tuple[np.ndarray, pd.Index, np.ndarray]:
+    """check_ids' errors for a log read as it is (the campaign scorecards): a row without an id (NaN or a
+    placeholder text; ``fix`` says what to do) and ids mixing numbers and text, naming the log ``name``.
+
+    Returns the integer code of each row's id, the distinct ids and which of them are text.
+    """
+    codes, uniques = pd.factorize(df[customer_col])
+    uniques = pd.Index(uniques)
+    text = _is_text(uniques)
+    missing, _ = _missing_ids(codes, uniques, text)
+    if missing.any():
+        raise bad_rows_error(df, missing, customer_col, MISSING_ID_PROBLEM, fix, name=name)
+    if text.any() and not text.all():
+        _mixed_types_error(df, customer_col, codes, uniques, text, name=name)
+    return codes, uniques, text
+
+
+def _missing_ids(codes: np.ndarray, uniques: pd.Index, text: np.ndarray) -> tuple[np.ndarray, str | None]:
+    """Rows whose id is NaN or a placeholder text, and the text ids joined (None if none was scanned)."""
+    missing = codes < 0
+    joined = None
+    if text.any():
+        values = np.asarray(uniques, dtype=object)
+        joined = _joined(values[text])
+        if _may_hold(joined, placeholders=True):  # a C-level scan first, the exact test after
+            placeholder = [k for k in np.flatnonzero(text) if values[k].strip().lower() in MISSING_ID_TEXTS]
+            missing = missing | np.isin(codes, placeholder)
+    return missing, joined
 
 
 def _is_text(uniques: pd.Index) -> np.ndarray:
@@ -175,7 +201,7 @@ def _may_hold(joined: str, *, placeholders: bool) -> bool:
 
 
 def _mixed_types_error(out: pd.DataFrame, customer_col: str, codes: np.ndarray, uniques: pd.Index,
-                       text: np.ndarray) -> None:
+                       text: np.ndarray, *, name: str = "") -> None:
     """Numbers and text in one id column: an error naming a row of each (look-alikes first: 7 and '7')."""
     words = {str(u).strip(): k for k, u in zip(np.flatnonzero(text), uniques[text])}
     pairs = [(k, words[f]) for k in np.flatnonzero(~text) for f in _number_forms(uniques[k]) if f in words]
@@ -185,7 +211,7 @@ def _mixed_types_error(out: pd.DataFrame, customer_col: str, codes: np.ndarray, 
                else "hold numbers while other rows hold text")
     raise bad_rows_error(out, np.isin(codes, [p[0] for p in pairs] or np.flatnonzero(~text)), customer_col,
                          problem, f"Row {text_row!r} holds the text {uniques[k_text]!r}. Make the column one type, "
-                         f"e.g. df[{customer_col!r}] = df[{customer_col!r}].astype(str).")
+                         f"e.g. df[{customer_col!r}] = df[{customer_col!r}].astype(str).", name=name)
 
 
 def _number_forms(value: Any) -> set[str]:
@@ -292,6 +318,13 @@ def warn_outlying_dates(out: pd.DataFrame, date_col: str, day: np.ndarray) -> No
 
 
 _EARLIEST_PLAUSIBLE = int(EARLIEST_PLAUSIBLE_DAY.to_datetime64().astype("datetime64[D]").astype(np.int64))
+
+
+def outlying_days(day: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The rows (``day``: days since 1970) far after and far before the rest, or before 1900, as
+    :func:`warn_outlying_dates` reports them."""
+    late, early = _far_days(day)
+    return late, early | (day < _EARLIEST_PLAUSIBLE)
 
 
 def _far_days(day: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

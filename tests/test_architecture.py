@@ -35,7 +35,8 @@ LAYERS: dict[str, int] = {
 #: Private partners that belong to a public module's place in the layers.
 PARTNERS = {"_scorecards": "metrics", "_campaign_outcomes": "metrics", "_markov": "migration",
             "_loyalty_sim": "loyalty", "_data_checks": "data", "_firm_value": "clv", "_rfm_tables": "rfm",
-            "_campaign": "simulate", "_answers": "exercises", "_student_copy": "exercises", "_rates": "metrics"}
+            "_campaign": "simulate", "_answers": "exercises", "_student_copy": "exercises", "_rates": "metrics",
+            "_summary": "data", "_sbg": "contractual", "_campaign_log": "metrics"}
 
 #: Layers whose modules stay independent of one another (the foundation's helpers may share).
 SEPARATE_LAYERS = {2, 3}

@@ -9,6 +9,7 @@ names its class.
 
 from __future__ import annotations
 
+import re
 import warnings
 
 import numpy as np
@@ -16,7 +17,7 @@ import pandas as pd
 import pytest
 
 from relmkt_lib import cohorts, metrics
-from relmkt_lib.exceptions import NotRandomisedWarning
+from relmkt_lib.exceptions import DataWarning, NotRandomisedWarning
 
 
 @pytest.fixture
@@ -113,6 +114,116 @@ def test_contact_pressure_response_by_number_of_calls_class_b(telemarketing):
                                          3: {"sum": 0, "size": 1}}
     rates = metrics.response_rate(by_calls["sum"], by_calls["size"])
     assert rates.index.tolist() == [1, 2, 3] and rates.tolist() == pytest.approx([2 / 3, 1.0, 0.0])
+
+
+# ------------------------------------------------------------------ the data layer's id and date checks
+
+
+@pytest.fixture
+def held_out():
+    """A two-group log with text ids and a year of purchases (customer '11' buys again after the window)."""
+    contacts = pd.DataFrame({"campaign_id": 1, "customer_id": ["10", "11", "12"],
+                             "group": ["treatment", "treatment", "control"], "contact_date": "2024-01-02"})
+    tx = pd.DataFrame({"customer_id": ["10", "11", "11", "12", "12", "10"],
+                       "date": ["2024-01-05", "2024-01-10", "2024-03-15", "2024-02-20", "2024-04-01", "2024-04-30"],
+                       "amount": [30.0, 20.0, 25.0, 40.0, 10.0, 15.0]})
+    campaigns = pd.DataFrame({"campaign_id": [1], "response_window_days": [21], "cost_per_contact": [1.0],
+                              "fixed_cost": [0.0]})
+    return contacts, tx, campaigns
+
+
+@pytest.mark.parametrize("placeholder", ["NULL", "", "  ", "N/A", "None", " null "])
+@pytest.mark.parametrize("log", ["contacts", "transactions"])
+def test_a_placeholder_customer_id_is_an_error_naming_the_log_class_a(held_out, placeholder, log):
+    """Was C: a contact row with customer id "NULL" counted as a contacted customer."""
+    contacts, tx, campaigns = held_out
+    tables = {"contacts": contacts, "transactions": tx}
+    tables[log] = tables[log].assign(customer_id=tables[log]["customer_id"].where(tables[log].index != 1, placeholder))
+    message = (rf"column 'customer_id' of {log}: 1 row\(s\) have no customer id \(empty, or a placeholder such as "
+               rf"'NULL', 'N/A' or 'None'\); the first is row 1 \(value {placeholder!r}\)\. Remove those rows")
+    for scorecard in (metrics.contact_outcomes, metrics.campaign_scorecard):
+        with pytest.raises(ValueError, match=message):
+            scorecard(tables["contacts"], tables["transactions"], campaigns, observation_end="2024-12-31")
+    with pytest.raises(ValueError, match=message):
+        metrics.value_curves(tables["contacts"], tables["transactions"], horizon_days=30)
+
+
+def test_ids_that_match_only_once_stripped_of_spaces_warn_with_the_fix_class_b(held_out):
+    """Was C: contacts "10" vs transactions " 10" silently lost the customer's purchases."""
+    contacts, tx, campaigns = held_out
+    spaced = tx.assign(customer_id=tx["customer_id"].replace({"10": " 10"}))
+    fix = "df['customer_id'] = df['customer_id'].str.strip()"
+    with pytest.warns(DataWarning, match=r"1 customer id\(s\) of contacts and transactions match only once leading "
+                                         r"or trailing spaces are stripped \(the first is ' 10', row 0 of "
+                                         r"transactions\).*" + re.escape(fix)) as caught:
+        out = metrics.contact_outcomes(contacts, spaced, campaigns, observation_end="2024-12-31")
+    assert not any("normalize_ids" in str(w.message) for w in caught)
+    assert out["responded"].tolist() == [False, True, False]  # the warned-of loss of customer '10'
+    spaced["customer_id"] = spaced["customer_id"].str.strip()  # the fix the warning names
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = metrics.contact_outcomes(contacts, spaced, campaigns, observation_end="2024-12-31")
+    assert out["responded"].tolist() == [True, True, False]
+    # spaces on the contacts' side are found too, and named there
+    with pytest.warns(DataWarning, match=r"the first is '10 ', row 0 of contacts"):
+        metrics.campaign_scorecard(contacts.assign(customer_id=["10 ", "11", "12"]), tx, campaigns,
+                                   observation_end="2024-12-31")
+
+
+@pytest.mark.parametrize("log", ["contacts", "transactions"])
+def test_a_number_and_its_text_in_one_id_column_is_an_error_class_a(held_out, log):
+    contacts, tx, campaigns = held_out
+    numbers = {"contacts": contacts.assign(customer_id=[10, 11, 12]),
+               "transactions": tx.assign(customer_id=tx["customer_id"].astype(int))}
+    numbers[log] = numbers[log].assign(customer_id=numbers[log]["customer_id"].astype(object))
+    numbers[log].loc[2, "customer_id"] = "11"  # and 11, a number, in row 1
+    with pytest.raises(ValueError, match=rf"column 'customer_id' of {log}: .*hold a number that also appears as text, "
+                                         r"so one customer would count twice.*Row 2 holds the text '11'\. Make "
+                                         r"the column one type"):
+        metrics.contact_outcomes(numbers["contacts"], numbers["transactions"], campaigns,
+                                 observation_end="2024-12-31")
+
+
+def test_a_2099_typo_that_would_end_the_data_is_an_error_class_a(held_out):
+    """Was C: with no observation_end, a 2099 purchase became the end of data and retention came out 0.0."""
+    contacts, tx, campaigns = held_out
+    typo = pd.concat([tx, pd.DataFrame({"customer_id": ["12"], "date": ["2099-04-01"], "amount": [5.0]})],
+                     ignore_index=True)
+    with pytest.raises(ValueError, match=r"column 'date' of transactions: 1 row\(s\) lie far after the other dates "
+                                         r"of the data \(which end on 2024-04-30\): a typo\?.*the first is row 6 "
+                                         r"\(value '2099-04-01'\)\. Fix the row, or pass observation_end"):
+        metrics.relationship_scorecard(contacts, typo, campaigns, randomised=True, horizon_days=120)
+    # with observation_end the row cannot move the end: a warning, and the retention of clean data
+    with pytest.warns(DataWarning, match=r"column 'date' of transactions: 1 row\(s\) lie far after the other dates "
+                                         r"\(the first is row 6, 2099-04-01; the other dates end on 2024-04-30\): "
+                                         r"a typo\? Fix or remove them"):
+        card = metrics.relationship_scorecard(contacts, typo, campaigns, randomised=True, horizon_days=120,
+                                              observation_end="2024-06-30").iloc[0]
+    assert (card["retention_treatment"], card["retention_control"]) == (1.0, 1.0)
+
+
+def test_a_contact_date_far_after_the_data_is_called_a_typo_class_a(held_out):
+    contacts, tx, campaigns = held_out
+    typo = contacts.assign(contact_date=["2024-01-02", "2099-05-02", "2024-01-02"])
+    message = (r"row 1 of contacts has contact date 2099-05-02, after the last date of the data \(2024-04-30\): "
+               r"a typo\? Fix or remove it\.$")
+    with pytest.raises(ValueError, match=message):
+        metrics.campaign_scorecard(typo, tx, campaigns)
+    with pytest.raises(ValueError, match=message.replace("2024-04-30", "2024-12-31")):
+        metrics.value_curves(typo, tx, horizon_days=30, observation_end="2024-12-31")
+    # a contact date just after the data keeps the advice to pass a later observation_end
+    with pytest.raises(ValueError, match="goes beyond the last date of the data, 2024-04-30.*Pass a later"):
+        metrics.campaign_scorecard(contacts.assign(contact_date="2024-04-20"), tx, campaigns)
+
+
+def test_clean_logs_raise_no_warning_class_b(held_out, telemarketing):
+    contacts, tx, campaigns = held_out
+    calls, deposits, settings, cols = telemarketing
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = metrics.contact_outcomes(contacts, tx, campaigns, horizon_days=120)
+        metrics.campaign_scorecard(calls, deposits, settings, **cols)
+    assert out["retained"].tolist() == [True, True, True]
 
 
 # ------------------------------------------------------------------ randomised or not

@@ -7,6 +7,8 @@ checks follow the data. The notebooks load this file with
 
 from __future__ import annotations
 
+import warnings
+
 from relmkt_lib import datasets
 from relmkt_lib.contractual import ShiftedBetaGeometric
 from relmkt_lib.exercises import Checker, facts
@@ -117,4 +119,26 @@ checker.choice(
         "c": "The model knows nothing of campaigns, yet it reproduces the rise: something else explains it.",
         "d": "Every year of the table is fully observed (counts of 1,000 customers followed for 12 years).",
     },
+)
+
+
+@facts
+def premium_table() -> dict[str, float]:
+    """Every premium subscriber as a customer table: the censored fit, and the naive fit as a trap."""
+    subs = datasets.load_subscriptions()
+    premium = subs[(subs["plan"] == "premium") & (subs["tenure_months"] > 0)]
+    censored = ShiftedBetaGeometric().fit_tenures(premium, tenure_col="tenure_months", churned_col="cancelled")
+    with warnings.catch_warnings():  # the naive fit warns, rightly; the trap only needs its answer
+        warnings.simplefilter("ignore")
+        naive = ShiftedBetaGeometric().fit_tenures(premium.assign(cancelled=True), tenure_col="tenure_months",
+                                                   churned_col="cancelled")
+    return {"median": float(censored.median_lifetime()), "naive_median": float(naive.median_lifetime())}
+
+
+checker.number(
+    "q7", premium_table["median"], kind="count", shown_decimals=0,
+    hint="Keep the premium subscribers with tenure_months > 0 and call ShiftedBetaGeometric().fit_tenures(table, "
+    "tenure_col='tenure_months', churned_col='cancelled'); then .median_lifetime().",
+    traps=[(premium_table["naive_median"], "That is the naive fit, which counts the subscribers still active as "
+            "cancelled: keep churned_col='cancelled' as it is.")],
 )
