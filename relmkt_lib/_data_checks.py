@@ -21,7 +21,7 @@ from ._checks import bad_rows_error, entry_point, first_bad_row, plain
 from ._dates import parse_day
 from .exceptions import DataWarning
 
-__all__ = ["ONE_DAY", "MISSING_ID_TEXTS", "report", "advice", "last_day", "parse_amounts", "check_ids",
+__all__ = ["ONE_DAY", "MISSING_ID_TEXTS", "report", "advice", "drop_advice", "last_day", "parse_amounts", "check_ids",
            "without_returns", "check_amount_total", "count_zero_amounts", "warn_outlying_dates",
            "check_not_after", "handle_duplicates", "compact_codes", "MISSING_ID_PROBLEM", "check_id_column",
            "outlying_days"]
@@ -56,6 +56,16 @@ def advice(option: str, example: str) -> str:
         return f"pass {example}"
     return (f"clean the log first with relmkt_lib.data.validate_transactions(df, <the same column arguments>, "
             f"{example}) and pass its result to {name}()")
+
+
+def drop_advice(option: str, what: str) -> str:
+    """How to drop rows on request: "pass <option>=True to drop <what> (they are counted)" if the function
+    the user called takes ``option``; else to drop them first with validate_transactions, then call it."""
+    name, takes = entry_point()
+    if option in takes:
+        return f"pass {option}=True to drop {what} (they are counted)"
+    return (f"drop them first with df = validate_transactions(df, <same column arguments>, {option}=True) "
+            f"(it says how many went), then call {name}(df, ...)")
 
 
 def last_day(value: Any, name: str, *, dayfirst: bool | None = None, timezone: str | None = None) -> pd.Timestamp:
@@ -115,8 +125,7 @@ def check_ids(out: pd.DataFrame, customer_col: str, *, drop: bool, normalize: bo
     if missing.any():
         if not drop:
             raise bad_rows_error(out, missing, customer_col, MISSING_ID_PROBLEM,
-                                 f"Fill them in, or {advice('drop_missing_ids', 'drop_missing_ids=True')} "
-                                 "to drop those rows (they are counted).")
+                                 f"Fill them in, or {drop_advice('drop_missing_ids', 'those rows')}.")
         out, codes = out.loc[~missing], codes[~missing]
         counts["dropped_missing_ids"] = int(missing.sum())
         report(f"dropped {int(missing.sum())} row(s) without a customer id in {customer_col!r} "
@@ -262,8 +271,7 @@ def without_returns(out: pd.DataFrame, amount_col: str, drop: bool, counts: dict
     if neg.any():
         if not drop:
             raise bad_rows_error(out, neg, amount_col, "are negative (returns?)",
-                                 "Net returns against their purchases, or "
-                                 f"{advice('drop_returns', 'drop_returns=True')} to drop them (they are counted).")
+                                 f"Net returns against their purchases, or {drop_advice('drop_returns', 'them')}.")
         out = out.loc[~neg]
         counts["dropped_returns"] = int(neg.sum())
         report(f"dropped {int(neg.sum())} row(s) with a negative {amount_col!r} (returns)")

@@ -8,6 +8,7 @@ raise an error showing both readings; tz-aware values become their own local day
 
 from __future__ import annotations
 
+import datetime
 import re
 import warnings
 from typing import Any
@@ -169,23 +170,94 @@ def _both_readings(text: str) -> str:
                        for t, order in zip(readings, ("day-first", "month-first")))
 
 
-def _numeric_date_advice(values: pd.Series, column: str, takes: frozenset[str]) -> str:
-    """What to do with numbers in a date column: %Y%m%d, Excel serial days or Unix seconds."""
+def _numeric_date_advice(values: pd.Series, column: str, takes: frozenset[str], example: Any = None,
+                         given: bool = False) -> str:
+    """What to do with numbers in a date column: %Y%m%d, Excel serial days or Unix seconds. ``example``
+    is the first bad row's value (the Excel hint shows its date); ``given``: a date_format was passed."""
     v = values.dropna().to_numpy(dtype="float64")
     col = f"df[{column!r}]"
+    another = "another " if given else ""
     if len(v) and np.all(v == np.round(v)) and v.min() >= 10000101 and v.max() <= 99991231:
+        if given:
+            return "Fix or remove those rows, or pass another date_format (date_format='%Y%m%d' reads 20240131)."
         if "date_format" in takes:
             return "Pass date_format='%Y%m%d' (for 20240131) or convert the column with pandas.to_datetime."
         return f"Convert the column first with pandas.to_datetime({col}.astype(str), format='%Y%m%d')."
     if len(v) and v.min() > 0 and v.max() < EXCEL_LAST_SERIAL:
-        return (f"They look like Excel serial day numbers (45292 is 2024-01-01): convert the column first "
-                f'with pd.to_datetime({col}, unit="D", origin="1899-12-30").')
+        return (f"They look like Excel serial day numbers ({_excel_example(v[0] if example is None else example)}): "
+                f'convert the column first with pd.to_datetime({col}, unit="D", origin="1899-12-30").')
     if len(v) and v.min() >= 1e8 and v.max() < 1e10:
         return f'They look like Unix times in seconds: convert the column first with pd.to_datetime({col}, unit="s").'
     if "date_format" in takes:
-        return ("Pass date_format (for example date_format='%Y%m%d' for 19970101) or convert the column "
+        return (f"Pass {another}date_format (for example date_format='%Y%m%d' for 19970101) or convert the column "
                 "with pandas.to_datetime.")
     return f"Convert the column first with pandas.to_datetime({col}, ...)."
+
+
+#: Day 0 of Excel's serial day numbers (Windows Excel; 45292 is 2024-01-01).
+_EXCEL_ORIGIN = datetime.datetime(1899, 12, 30)
+
+
+def _excel_example(value: Any) -> str:
+    """'45414 is 2024-05-02': an Excel serial day number and the date it stands for."""
+    v = float(value)
+    when = _EXCEL_ORIGIN + datetime.timedelta(days=v)  # not pd.Timestamp: serials run to 9999-12-31
+    shown = int(v) if v == int(v) else v
+    return f"{shown} is {when.date() if v == int(v) else when.strftime('%Y-%m-%d %H:%M')}"
+
+
+def _serial_texts(values: pd.Series) -> np.ndarray | None:
+    """``values`` (unreadable dates) as Excel serial day numbers if every one is a whole number in their
+    range, written as text or a number (a CSV read with dtype=str); else None."""
+    if values.map(lambda x: isinstance(x, (bool, np.bool_))).any():
+        return None
+    v = pd.to_numeric(values.astype(str).str.strip(), errors="coerce").to_numpy(dtype="float64")
+    if np.isnan(v).any() or not np.all(v == np.round(v)) or v.min() < 1 or v.max() >= EXCEL_LAST_SERIAL:
+        return None
+    return v
+
+
+def _unreadable_advice(raw: pd.Series, bad: np.ndarray, column: str, takes: frozenset[str],
+                       date_format: str | None, dayfirst: bool | None) -> str:
+    """What to do with dates that cannot be read (``bad`` rows of ``raw``), naming only arguments in ``takes``."""
+    values = raw[bad]
+    if pd.api.types.is_numeric_dtype(raw):
+        return _numeric_date_advice(raw, column, takes, example=values.iloc[0], given=date_format is not None)
+    col = f"df[{column!r}]"
+    serial = _serial_texts(values)
+    if serial is not None:
+        example = _excel_example(serial[0])
+        if bad.sum() == raw.notna().sum():
+            return (f"They look like Excel serial day numbers stored as text ({example}): convert the column first "
+                    f'with pd.to_datetime(pd.to_numeric({col}), unit="D", origin="1899-12-30").')
+        return (f"They look like Excel serial day numbers stored as text ({example}), while the other rows are "
+                f'dates: convert those rows first, e.g. serial = pd.to_numeric({col}, errors="coerce"); '
+                f'{col} = {col}.where(serial.isna(), pd.to_datetime(serial, unit="D", origin="1899-12-30")).')
+    swapped = _swapped_order_hint(values, dayfirst) if "dayfirst" in takes else ""
+    if date_format is not None:
+        other = "pass another date_format; for a column that mixes formats, leave date_format out"
+        if "dayfirst" in takes:
+            other += " and pass dayfirst=True (day/month/year) or dayfirst=False (month/day/year) if needed"
+    else:
+        other = _format_advice(column, takes)
+    return (f"{swapped} If not, fix" if swapped else "Fix") + f" or remove those rows, or {other}."
+
+
+def _swapped_order_hint(values: Any, dayfirst: bool | None) -> str:
+    """The sentence "In '13/02/2024' the first number is above 12, so it is a day: did you mean dayfirst=True?"
+    when the day/month order given contradicts a text (its month would be above 12); else ''."""
+    if dayfirst is None:
+        return ""
+    for text in pd.Series(values, dtype=object).astype(str):
+        m = re.match(_DMY, text)
+        if m:
+            a, b = int(m.group(1)), int(m.group(2))
+            if not dayfirst and a > 12 and 1 <= b <= 12:
+                return f"In {text!r} the first number is above 12, so it is a day: did you mean dayfirst=True?"
+            if dayfirst and b > 12 and 1 <= a <= 12:
+                return (f"In {text!r} the second number is above 12, so it is a day: did you mean "
+                        "dayfirst=False?")
+    return ""
 
 
 #: Excel serial day numbers run from 1 (1900-01-01) to 2958465 (9999-12-31).
@@ -254,8 +326,7 @@ def parse_dates(df: pd.DataFrame, column: str, *, date_format: str | None = None
     bad = parsed.isna().to_numpy() & ~missing
     if bad.any():
         what = f"the format {date_format!r}" if date_format else "a date"
-        advice = fix or (f"Fix or remove those rows, or {_format_advice(column, takes)}."
-                         if not pd.api.types.is_numeric_dtype(raw) else _numeric_date_advice(raw, column, takes))
+        advice = fix or _unreadable_advice(raw, bad, column, takes, date_format, dayfirst)
         raise bad_rows_error(df, bad, column, f"cannot be read as {what}", advice, name=name)
     end = LAST_DAY + pd.Timedelta(days=1)
     if (~missing).any() and (parsed.min() < FIRST_DAY or parsed.max() >= end):
@@ -329,7 +400,8 @@ def parse_day(value: Any, name: str, *, dayfirst: bool | None = None, timezone: 
         if ts is not pd.NaT and ts.tz is not None:
             ts = (ts.tz_convert(timezone) if timezone is not None else ts).tz_localize(None)
     if pd.isna(ts):
-        raise ValueError(usage)
+        hint = _swapped_order_hint([value], dayfirst) if "dayfirst" in entry_point()[1] else ""
+        raise ValueError(usage + (f"; {hint[0].lower()}{hint[1:]}" if hint else ""))
     if not FIRST_DAY <= ts < LAST_DAY + pd.Timedelta(days=1):
         raise ValueError(f"{name} ({value!r}) is outside {FIRST_DAY.date()} .. {LAST_DAY.date()}, the dates the kit "
                          "can compute with; is it a typo?")

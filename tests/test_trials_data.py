@@ -275,3 +275,95 @@ def test_every_log_function_counts_customers_like_validate_transactions(log):
     assert quiet(assign_states, clean)["customer_id"].nunique() == n
     for name in ("summarize_transactions", "rfm_scores", "cohort_table", "assign_states"):
         assert "have no customer id" in error(LOG_FUNCTIONS[name], messy)
+
+
+# --- sharper date and drop messages (review of the data layer's date messages) -----------------
+
+EXCEL_HINT = 'pd.to_datetime(pd.to_numeric(df[\'date\']), unit="D", origin="1899-12-30")'
+
+
+@pytest.mark.parametrize("name", ["summarize_transactions", "rfm_scores", "assign_states"])
+def test_D_excel_serials_stored_as_text_get_the_excel_hint(log, name):
+    """D -> A: '45294' (a CSV read with dtype=str) only got 'cannot be read as a date'; now the Excel hint,
+    with the first bad row's own serial and date, and following it gives the log's own result."""
+    text = log.assign(date=["45294", "45332", "45306", "45352", "45371"])
+    msg = error(LOG_FUNCTIONS[name], text)
+    assert "column 'date': 5 row(s) cannot be read as a date; the first is row 10 (value '45294')" in msg
+    assert "Excel serial day numbers stored as text (45294 is 2024-01-03)" in msg and EXCEL_HINT in msg
+    assert "45292 is 2024-01-01" not in msg and "date_format" not in msg
+    fixed = text.assign(date=pd.to_datetime(pd.to_numeric(text["date"]), unit="D", origin="1899-12-30"))
+    pd.testing.assert_frame_equal(quiet(LOG_FUNCTIONS[name], fixed), LOG_FUNCTIONS[name](log))
+
+
+def test_D_excel_serial_text_among_dates_gets_a_hint_that_works(log):
+    """Only some rows are serials: the hint converts those rows (the whole-column one would fail on the others)."""
+    mixed = log.assign(date=["2024-01-03", "45332", "2024-01-15", "45352", "2024-03-20"])
+    msg = error(summarize_transactions, mixed)
+    assert "2 row(s) cannot be read as a date; the first is row 11 (value '45332')" in msg
+    assert "(45332 is 2024-02-10), while the other rows are dates" in msg
+    df = mixed.copy()
+    exec(msg.split("e.g. ", 1)[1].rstrip("."), {"pd": pd, "df": df})  # the advice, run as written
+    pd.testing.assert_frame_equal(quiet(summarize_transactions, df), summarize_transactions(log))
+
+
+def test_D_excel_hint_shows_the_first_bad_rows_own_serial(log):
+    """D -> A: the Excel message always said '45292 is 2024-01-01'; now the first row's value and date."""
+    excel = log.assign(date=[45414, 45332, 45306, 45352, 45371])
+    msg = error(rfm_scores, excel)
+    assert "row 10 (value 45414)" in msg and "(45414 is 2024-05-02)" in msg and "45292" not in msg
+    assert "(45414.5 is 2024-05-02 12:00)" in error(rfm_scores, excel.assign(date=excel["date"] + 0.5))
+    assert "(2958465 is 9999-12-31)" in error(rfm_scores, excel.assign(date=2958465))  # beyond pandas' dates
+
+
+@pytest.mark.parametrize("name", ["validate_transactions", "summarize_transactions", "rfm_scores",
+                                  "cohort_table"])
+def test_D_a_date_format_that_fails_never_says_pass_date_format(log, name):
+    """D -> A: with date_format given, the advice was 'or pass date_format'; now another format, or none
+    and dayfirst for a column mixing formats."""
+    dmy = log.assign(date=["03/01/2024", "10/02/2024", "15/01/2024", "01/03/2024", "20/03/2024"])
+    msg = error(LOG_FUNCTIONS[name], dmy, date_format="%m/%d/%Y")
+    assert "cannot be read as the format '%m/%d/%Y'; the first is row 12 (value '15/01/2024')" in msg
+    assert ("Fix or remove those rows, or pass another date_format; for a column that mixes formats, leave "
+            "date_format out and pass dayfirst=True (day/month/year) or dayfirst=False") in msg
+    assert "or pass date_format" not in msg
+    numeric = log.assign(date=[20240103, 20241310, 20240115, 20240301, 20240320])
+    assert "or pass another date_format" in error(LOG_FUNCTIONS[name], numeric, date_format="%Y%m%d")
+
+
+@pytest.mark.parametrize("name", ["validate_transactions", "summarize_transactions", "rfm_scores",
+                                  "cohort_table"])
+def test_D_dayfirst_false_with_a_day_above_12_asks_about_dayfirst(log, name):
+    """D -> A: dayfirst=False and '13/02/2024' gave a generic error; now it says the 13 is a day."""
+    dmy = log.assign(date=["03/01/2024", "13/02/2024", "05/01/2024", "01/03/2024", "12/03/2024"])
+    msg = error(LOG_FUNCTIONS[name], dmy, dayfirst=False)
+    assert "1 row(s) cannot be read as a date; the first is row 11 (value '13/02/2024')" in msg
+    assert "In '13/02/2024' the first number is above 12, so it is a day: did you mean dayfirst=True?" in msg
+    mdy = log.assign(date=["01/03/2024", "02/13/2024", "01/05/2024", "03/01/2024", "03/12/2024"])
+    assert "the second number is above 12, so it is a day: did you mean dayfirst=False?" in error(
+        LOG_FUNCTIONS[name], mdy, dayfirst=True)
+    assert quiet(LOG_FUNCTIONS[name], dmy, dayfirst=True) is not None
+
+
+def test_D_a_bound_read_with_the_wrong_dayfirst_asks_about_dayfirst(log):
+    msg = error(summarize_transactions, log, observation_end="31/03/2024", dayfirst=False)
+    assert msg == ("observation_end must be a date such as '2024-12-31' (a day, inclusive), got '31/03/2024'; in "
+                   "'31/03/2024' the first number is above 12, so it is a day: did you mean dayfirst=True?")
+
+
+def test_D_functions_without_a_drop_option_say_how_to_drop_first(log):
+    """D -> A: 'clean the log first with ... and pass its result to summarize_transactions() to drop those
+    rows' was garbled; now drop first with validate_transactions, then call the same function."""
+    bad = log.assign(customer_id=["a", None, "b", "c", "c"])
+    for name in ("summarize_transactions", "rfm_scores", "cohort_table"):
+        msg = error(LOG_FUNCTIONS[name], bad)
+        assert msg.endswith("Fill them in, or drop them first with df = validate_transactions(df, <same column "
+                            "arguments>, drop_missing_ids=True) (it says how many went), then call "
+                            f"{name}(df, ...).")
+    assert error(validate_transactions, bad).endswith(
+        "Fill them in, or pass drop_missing_ids=True to drop those rows (they are counted).")
+    returns = log.assign(amount=[25.0, -40.0, 12.5, 60.0, 8.0])
+    assert error(summarize_transactions, returns, amount_col="amount").endswith(
+        "Net returns against their purchases, or drop them first with df = validate_transactions(df, <same "
+        "column arguments>, drop_returns=True) (it says how many went), then call summarize_transactions(df, ...).")
+    assert error(validate_transactions, returns, amount_col="amount").endswith(
+        "Net returns against their purchases, or pass drop_returns=True to drop them (they are counted).")

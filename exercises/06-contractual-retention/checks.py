@@ -55,7 +55,7 @@ def telecom() -> dict:
     return {"least_churn": min(churn, key=churn.get), "plans": sorted(fits)}
 
 
-# the master prints the parameters and the DERL with three decimals, the survivors with one
+# the master prints the parameters and the DERL with three decimals, the survivors with one, q7 in whole months
 checker.number(
     "q1", cohorts_2007["highend_beta"], shown_decimals=3,
     hint="Fit ShiftedBetaGeometric() on the highend_active counts of years 0-7 (used_for_fit) and read "
@@ -132,7 +132,13 @@ def premium_table() -> dict[str, float]:
         warnings.simplefilter("ignore")
         naive = ShiftedBetaGeometric().fit_tenures(premium.assign(cancelled=True), tenure_col="tenure_months",
                                                    churned_col="cancelled")
-    return {"median": float(censored.median_lifetime()), "naive_median": float(naive.median_lifetime())}
+    launch = datasets.load_subscription_cohorts()
+    launch = launch[(launch["cohort"] == launch["cohort"].min()) & (launch["plan"] == "premium")]
+    basic = subs[(subs["plan"] == "basic") & (subs["tenure_months"] > 0)]
+    return {"median": float(censored.median_lifetime()), "naive_median": float(naive.median_lifetime()),
+            "launch_median": float(ShiftedBetaGeometric().fit(launch, period_col="month").median_lifetime()),
+            "basic_median": float(ShiftedBetaGeometric().fit_tenures(basic, tenure_col="tenure_months",
+                                                                     churned_col="cancelled").median_lifetime())}
 
 
 checker.number(
@@ -140,5 +146,8 @@ checker.number(
     hint="Keep the premium subscribers with tenure_months > 0 and call ShiftedBetaGeometric().fit_tenures(table, "
     "tenure_col='tenure_months', churned_col='cancelled'); then .median_lifetime().",
     traps=[(premium_table["naive_median"], "That is the naive fit, which counts the subscribers still active as "
-            "cancelled: keep churned_col='cancelled' as it is.")],
+            "cancelled: keep churned_col='cancelled' as it is."),
+           (premium_table["launch_median"], "That is the premium launch cohort's count fit; use fit_tenures on every "
+            "premium subscriber."),
+           (premium_table["basic_median"], "That is the basic plan, the chapter's example; keep plan == 'premium'.")],
 )
