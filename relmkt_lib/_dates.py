@@ -342,7 +342,10 @@ def _parse_text_column(df: pd.DataFrame, raw: pd.Series, missing: np.ndarray, da
                        timezone: str | None, column: str, name: str) -> pd.Series:
     """Text (or mixed) dates: one fast ISO pass over the rows, then each distinct other text once."""
     try:
-        parsed = _to_local(pd.to_datetime(raw, format="ISO8601", errors="coerce"), timezone)
+        with warnings.catch_warnings():  # numbers mixed into texts are refused below, not read as epochs
+            warnings.filterwarnings("ignore", message="Parsing integer or float values with a format")
+            iso = pd.to_datetime(raw, format="ISO8601", errors="coerce")
+        parsed = _to_local(iso, timezone)
     except (ValueError, TypeError):  # several UTC offsets, or objects pandas will not mix
         parsed = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[us]")
     left = parsed.isna().to_numpy() & ~missing

@@ -1,4 +1,4 @@
-"""Acquisition cohorts, retention curves and the value of a point of retention.
+"""Acquisition cohorts, retention curves and the value of 1 % better retention.
 
 A **cohort** is the group of customers whose first purchase falls in the same period (month,
 quarter or year). :func:`cohort_table` follows each cohort period after period;

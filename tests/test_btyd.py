@@ -241,6 +241,34 @@ def test_frequency_recency_matrix_and_classic_p_alive(bg):
     assert m.loc[10, 20] < m.loc[2, 20]
     # same frequency, more recent: more likely alive
     assert m.loc[5, 38] > m.loc[5, 20]
+    # repeat purchases with recency 0 are impossible whatever the unit
+    assert m.loc[1:, 0].isna().all()
+
+
+def test_frequency_recency_matrix_blanks_histories_the_recency_cannot_hold(bg):
+    m = btyd.frequency_recency_matrix(bg, 38.86, max_frequency=20, time_unit="weeks")
+    # same-day purchases are merged: at most 7 repeat purchases per week of recency
+    assert not np.isnan(m.loc[14, 2]) and np.isnan(m.loc[15, 2]) and np.isnan(m.loc[8, 1])
+    assert m.notna().loc[20, 3]  # 21 days leave room for 20 repeat purchases (CDNOW has such a customer)
+    days = btyd.frequency_recency_matrix(bg, 38.86, max_frequency=20, time_unit="days")
+    assert np.isnan(days.loc[6, 5]) and not np.isnan(days.loc[5, 5])
+    with pytest.raises(ValueError, match="time_unit must be"):
+        btyd.frequency_recency_matrix(bg, 38.86, max_frequency=5, time_unit="W")
+
+
+def test_plot_frequency_recency_bands(bg):
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import BoundaryNorm
+
+    from relmkt_lib import plotting
+
+    m = btyd.frequency_recency_matrix(bg, 38.86, max_frequency=10, horizon=39, time_unit="weeks")
+    fig, ax = plt.subplots()
+    plotting.plot_frequency_recency(m, levels=[0, 0.1, 0.5, 1, 4, 16], ax=ax)
+    assert isinstance(ax.images[0].norm, BoundaryNorm)
+    with pytest.raises(ValueError, match="increasing"):
+        plotting.plot_frequency_recency(m, levels=[1, 0.5], ax=ax)
+    plt.close(fig)
 
 
 def test_spend_frequency_correlation_and_warning(cdnow):

@@ -349,6 +349,7 @@ def test_curves_average_and_revenue_layers(log, axes):
     axes.clear()
     plotting.plot_retention_curves(retention_matrix(t), average=average_retention_curve(t), min_period=1, ax=axes)
     assert axes.get_lines()[-1].get_xdata().tolist() == [1, 2]
+    assert [t.get_text() for t in axes.get_legend().get_texts()][:3] == [str(c) for c in retention_matrix(t).index]
     axes.clear()
     plotting.plot_cohort_revenue(t, ax=axes)
     assert len(axes.collections) == 3 and axes.get_ylabel() == "Revenue per month ($)"

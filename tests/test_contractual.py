@@ -247,6 +247,30 @@ def test_plots_validate():
     plt.close(fig)
 
 
+def test_plots_show_what_the_model_says():
+    """Every density with alpha < 1 runs off the top (infinite at 0); a holdout band is labelled."""
+    import matplotlib.pyplot as plt
+
+    from relmkt_lib import plotting
+
+    counts = [1000, 869, 743, 653, 593, 551, 517, 491, 468, 445]
+    flatter = ShiftedBetaGeometric().fit(counts[:8])  # alpha 0.668, beta 3.806
+    steeper = ShiftedBetaGeometric().fit([1000, 631, 468, 382, 326, 289, 262, 241])  # alpha 0.704
+    fig, ax = plt.subplots()
+    for m in (steeper, flatter):
+        plotting.plot_churn_distribution(m, ax=ax)
+    top = ax.get_ylim()[1]
+    curves = [line for line in ax.get_lines() if len(line.get_xdata()) > 2]
+    assert len(curves) == 2 and all(line.get_ydata().max() > 10 * top for line in curves)
+    ax.clear()
+    plotting.plot_retention_rates(counts, flatter, ax=ax)
+    assert [t.get_text() for t in ax.texts] == ["calibration | holdout"] and len(ax.patches) == 1
+    ax.clear()
+    plotting.plot_retention_rates(counts[:8], flatter, ax=ax)  # no holdout: no band, no label
+    assert len(ax.texts) == 0 and len(ax.patches) == 0
+    plt.close(fig)
+
+
 # --- individual tenures, right-censored (fit_tenures) ---
 
 def _snapshot(n, alpha, beta, max_periods, rng):

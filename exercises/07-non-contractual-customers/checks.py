@@ -8,6 +8,7 @@ checks follow the data. The notebooks load this file with
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from relmkt_lib import btyd, datasets
 from relmkt_lib.exercises import Checker, facts
@@ -16,7 +17,7 @@ checker = Checker("07-non-contractual-customers")
 
 
 @facts
-def cdnow() -> dict[str, float]:
+def cdnow() -> dict[str, float | str]:
     """The BG/NBD fit on the CDNOW calibration summary, its predictions, and the usual wrong turns."""
     summary = datasets.load_cdnow_summary()
     bg, pnbd = btyd.BetaGeoModel().fit(summary), btyd.ParetoNBDModel().fit(summary)
@@ -24,6 +25,9 @@ def cdnow() -> dict[str, float]:
     split = datasets.cdnow_sample_split()
     holdout = btyd.holdout_metrics(bg, split)
     rep = summary[summary["frequency"] > 0]
+    # q6: A (12 repeat purchases) and B (3), same recency 28 weeks, both known for 38.86 weeks
+    two = pd.DataFrame({"frequency": [12, 3], "recency": [28.0, 28.0], "T": [38.86, 38.86]}, index=["A", "B"])
+    alive_a, alive_b = bg.predict(two, horizon=39)["p_alive"]
     return {
         "r": float(bg.params_["r"]), "alpha": float(bg.params_["alpha"]),
         "alive6": float(pred39.loc[6, "p_alive"]),
@@ -31,6 +35,8 @@ def cdnow() -> dict[str, float]:
         "mae": float(holdout["mae"]), "rmse": float(holdout["rmse"]),
         "corr": float(np.corrcoef(rep["frequency"], rep["monetary_value"])[0, 1]),
         "corr_all": float(np.corrcoef(summary["frequency"], summary["monetary_value"])[0, 1]),
+        # the right statement of q6 follows the model: b if A is less likely alive, a if more, c if equal
+        "silent": "b" if alive_a < alive_b - 0.01 else "a" if alive_a > alive_b + 0.01 else "c",
         # the same answers from the Pareto/NBD, a likely slip
         "pnbd_r": float(pnbd.params_["r"]),
         "pnbd_x39": float(pnbd.predict(summary, horizon=39).loc[1, "expected_purchases"]),
@@ -80,8 +86,8 @@ checker.number(
 )
 
 checker.choice(
-    "q6", "b", choices="abc",
-    hint="Compare the two customers' P(alive) with model.predict (or model.p_alive); think about how surprising 19 "
+    "q6", cdnow["silent"], choices="abc",
+    hint="Compare the two customers' P(alive) with model.predict (or model.p_alive); think about how surprising 11 "
     "weeks of silence is for each of them.",
     why_not={
         "a": "More purchases do not protect a customer who has gone silent: compute both P(alive) and see.",

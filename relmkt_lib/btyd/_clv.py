@@ -1,4 +1,7 @@
-"""Discounted CLV from a purchase model and a spend model, and its parametric bootstrap.
+"""Discounted CLV from a purchase model and a spend model, and its uncertainty.
+
+The uncertainty (:func:`bootstrap_intervals`) is a normal-approximation simulation of the
+parameters, not a resampling bootstrap.
 
 Re-exported by :mod:`relmkt_lib.btyd`.
 """
@@ -106,13 +109,19 @@ def bootstrap_intervals(model: _PurchaseModel, spend_model: GammaGammaModel, sum
                         horizon: float = 52, step: float = 4, annual_discount_rate: float = 0.10,
                         periods_per_year: float = 52, margin: float = 1.0, n_draws: int = 100,
                         level: float = 0.90, rng: Any = None) -> BootstrapResult:
-    """Parametric-bootstrap intervals for total expected purchases and total (and mean) CLV.
+    """Intervals for total expected purchases and total (and mean) CLV, by a normal-approximation
+    simulation of parameter uncertainty.
 
     Each draw takes the log-parameters of both models from the asymptotic normal of the MLE
-    (their ``log_param_cov_``, the inverse Hessian), then recomputes the predictions: no refit,
-    so 100 draws take about a second on CDNOW. It reflects estimation uncertainty only (not the
-    customers' own randomness). The CLV arguments are those of :func:`discounted_clv` (``step``
-    is 4 here by default, for speed); the expected purchases are over the same ``horizon``.
+    (their ``log_param_cov_``, the inverse Hessian), then recomputes the predictions. No data are
+    simulated or resampled and nothing is refitted, so this is not a bootstrap in the strict sense
+    (that would resample customers and refit each time): it is a Monte Carlo over the normal
+    approximation, cheap (100 draws take about a second on CDNOW); with many customers both
+    approximate the same sampling distribution of the estimates. The name
+    ``bootstrap_intervals`` is kept so code written against earlier versions keeps working. It
+    reflects estimation uncertainty only (not the customers' own randomness). The CLV arguments
+    are those of :func:`discounted_clv` (``step`` is 4 here by default, for speed); the expected
+    purchases are over the same ``horizon``.
 
     Returns
     -------
@@ -164,7 +173,7 @@ def bootstrap_intervals(model: _PurchaseModel, spend_model: GammaGammaModel, sum
 
 def _draw_params(model: _LifetimesModel, n: int, gen: np.random.Generator) -> list[pd.Series]:
     if "log_param_cov_" not in model.__dict__:
-        raise NotFittedError(f"the bootstrap needs a fitted {type(model).__name__} (its log_param_cov_); "
+        raise NotFittedError(f"bootstrap_intervals needs a fitted {type(model).__name__} (its log_param_cov_); "
                              "call .fit(summary) first")
     est = model.params_.astype("float64")
     cov = model.log_param_cov_.loc[est.index, est.index].to_numpy()

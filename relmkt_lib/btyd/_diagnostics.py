@@ -25,6 +25,8 @@ __all__ = ["holdout_by_frequency", "holdout_metrics", "holdout_error_by_decile",
 _SPLIT_COLS = ["frequency_cal", "recency_cal", "T_cal", "frequency_holdout", "duration_holdout"]
 #: Days in a period for each time unit of tracking_table (weeks: days / 7 from the first purchase).
 DAYS_PER_UNIT = {"days": 1, "weeks": 7}
+#: Most repeat purchases per unit of recency (one per day, or per calendar week, after merging).
+_MAX_REPEATS_PER_UNIT = {"days": 1, "weeks": 7, "calendar_weeks": 1}
 
 
 def _check_model(model: Any) -> None:
@@ -206,12 +208,25 @@ def tracking_table(model: Any, transactions: pd.DataFrame, *, customer_col: str 
 
 def frequency_recency_matrix(model: Any, T: float, *, max_frequency: int | None = None,
                              max_recency: int | None = None, kind: str = "expected",
-                             horizon: float = 1.0) -> pd.DataFrame:
+                             horizon: float = 1.0, time_unit: str | None = None) -> pd.DataFrame:
     """Expected purchases in the next ``horizon`` (kind="expected") or P(alive) (kind="p_alive")
     for every whole frequency 0..max_frequency and recency 0..max_recency, at age ``T``.
 
     ``max_frequency`` defaults to the largest frequency the model was fitted on, ``max_recency``
-    to ``T``. Impossible cells (frequency 0 with recency > 0) are NaN.
+    to ``T``. Impossible cells are NaN: frequency 0 with recency > 0, and repeat purchases with
+    recency 0. Give ``time_unit`` (that of the summary the model was fitted on: ``"days"``,
+    ``"weeks"`` or ``"calendar_weeks"``) to also blank the cells with more repeat purchases than
+    the recency leaves room for: purchases on the same day (same calendar week) are merged, so
+    at most 7 per week of recency in ``"weeks"``, 1 per unit otherwise.
+
+    Examples
+    --------
+    >>> from relmkt_lib.btyd import BetaGeoModel
+    >>> from relmkt_lib.datasets import load_cdnow_summary
+    >>> bg = BetaGeoModel().fit(load_cdnow_summary())
+    >>> m = frequency_recency_matrix(bg, 38.86, max_frequency=20, kind="p_alive", time_unit="weeks")
+    >>> bool(m.loc[14, 2] >= 0), bool(m.isna().loc[15, 2]), bool(m.isna().loc[3, 0])
+    (True, True, True)
     """
     _check_model(model)
     T = check_positive(T, "T")
@@ -229,6 +244,12 @@ def frequency_recency_matrix(model: Any, T: float, *, max_frequency: int | None 
     else:
         v = model._purchases(check_positive(horizon, "horizon"), f.ravel(), r.ravel(), np.full(f.size, T))
     v = v.reshape(f.shape)
-    v[(f == 0) & (r > 0)] = np.nan
+    impossible = ((f == 0) & (r > 0)) | ((f > 0) & (r == 0))
+    if time_unit is not None:
+        if time_unit not in _MAX_REPEATS_PER_UNIT:
+            raise ValueError(f"time_unit must be 'days', 'weeks' or 'calendar_weeks' (that of the summary), "
+                             f"not {time_unit!r}")
+        impossible |= f > _MAX_REPEATS_PER_UNIT[time_unit] * r
+    v[impossible] = np.nan
     return pd.DataFrame(v, index=pd.Index(range(max_f + 1), name="frequency"),
                         columns=pd.Index(range(max_r + 1), name="recency"))

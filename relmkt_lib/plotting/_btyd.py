@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -73,10 +74,14 @@ def plot_tracking(table: pd.DataFrame, *, cumulative: bool = False, ax: Axes | N
 
 
 def plot_frequency_recency(matrix: pd.DataFrame, *, label: str = "Expected purchases",
-                           ax: Axes | None = None, **kwargs: Any) -> Axes:
+                           levels: Sequence[float] | None = None, ax: Axes | None = None,
+                           **kwargs: Any) -> Axes:
     """Heatmap of a :func:`relmkt_lib.btyd.frequency_recency_matrix` (frequency down, recency across).
 
-    With ``label`` starting with "P(alive)" the colour bar reads as percentages.
+    With ``label`` starting with "P(alive)" the colour bar reads as percentages. ``levels``
+    (increasing bounds, e.g. ``[0, 0.25, 0.5, 1, 2, 4, 8, 16]``) gives one colour per band
+    instead of a continuous scale: use it when a few large values would squeeze most cells into
+    one shade. NaN cells (impossible combinations) are left blank.
 
     Examples
     --------
@@ -85,13 +90,29 @@ def plot_frequency_recency(matrix: pd.DataFrame, *, label: str = "Expected purch
     >>> m = pd.DataFrame([[0.5, np.nan], [0.2, 0.9]])
     >>> plot_frequency_recency(m, ax=ax).get_xlabel()
     'Recency: weeks from first to last purchase'
+    >>> fig, ax = plt.subplots()
+    >>> plot_frequency_recency(m, levels=[0, 0.25, 0.5, 1], ax=ax).get_ylabel()
+    'Frequency: repeat purchases'
     """
     check_dataframe(matrix, "matrix")
     ax = get_axes(ax)
     values = matrix.to_numpy(dtype=float)
-    img = ax.imshow(values, origin="lower", aspect="auto", cmap=kwargs.pop("cmap", "viridis"),
+    cmap = kwargs.pop("cmap", "viridis")
+    if levels is not None:
+        from matplotlib import colormaps
+        from matplotlib.colors import BoundaryNorm
+
+        bounds = np.asarray(levels, dtype=float)
+        if bounds.ndim != 1 or len(bounds) < 2 or not (np.diff(bounds) > 0).all():
+            raise ValueError(f"levels must be at least two increasing numbers, got {levels!r}")
+        cmap = colormaps[cmap] if isinstance(cmap, str) else cmap
+        kwargs["norm"] = BoundaryNorm(bounds, cmap.N)
+    img = ax.imshow(values, origin="lower", aspect="auto", cmap=cmap,
                     extent=(-0.5, values.shape[1] - 0.5, -0.5, values.shape[0] - 0.5), **kwargs)
     bar = ax.figure.colorbar(img, ax=ax)
+    if levels is not None:
+        bar.set_ticks(list(levels))
+        bar.set_ticklabels([f"{b:g}" for b in levels])
     bar.set_label(label)
     if label.startswith("P(alive)"):
         percent_axis(bar.ax, "y")

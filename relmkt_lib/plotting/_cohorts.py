@@ -105,6 +105,9 @@ def plot_retention_curves(matrix: pd.DataFrame, *, average: pd.DataFrame | pd.Se
                           min_period: int = 0, ax: Axes | None = None, **kwargs: Any) -> Axes:
     """One retention curve per cohort (oldest dark, newest light), with an optional average.
 
+    The legend names every cohort when there are at most 12 (the newest cohort, observed only
+    in its acquisition period, is a single dot); with more, only the oldest and the newest.
+
     Parameters
     ----------
     matrix : DataFrame
@@ -147,7 +150,7 @@ def plot_retention_curves(matrix: pd.DataFrame, *, average: pd.DataFrame | pd.Se
     ax = get_axes(ax)
     n = len(matrix)
     colours = plt.get_cmap("viridis")(np.linspace(0.05, 0.85, max(n, 2)))
-    few = n <= 8
+    few = n <= 12  # every cohort in the legend (beyond that, only the oldest and the newest)
     for i, (cohort, row) in enumerate(matrix.iterrows()):
         row = row.dropna()
         label = str(cohort) if few else (f"{cohort} (oldest)" if i == 0 else
@@ -164,7 +167,7 @@ def plot_retention_curves(matrix: pd.DataFrame, *, average: pd.DataFrame | pd.Se
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylim(0, None)
     ax.set(xlabel=_period_label(matrix), ylabel="Share of the cohort active")
-    ax.legend(ncol=2 if few and n > 4 else 1)
+    ax.legend(ncol=1 if not few or n <= 4 else 2 if n <= 8 else 3, fontsize=9 if few and n > 8 else None)
     return ax
 
 

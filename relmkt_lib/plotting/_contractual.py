@@ -89,6 +89,9 @@ def plot_retention_rates(observed: Any, model: Any, *, constant: float | None = 
                          last_period: int | None = None, ax: Axes | None = None, **kwargs: Any) -> Axes:
     """Observed period-to-period retention rates against the sBG curve and a constant rate.
 
+    The periods after the model's calibration periods (its ``n_periods_``), if any, are shaded
+    and labelled "calibration | holdout".
+
     Parameters
     ----------
     observed : list, array or Series
@@ -123,7 +126,13 @@ def plot_retention_rates(observed: Any, model: Any, *, constant: float | None = 
     if constant is not None:
         ax.axhline(constant, color="C1", linestyle="--", label="constant rate")
     # the rate at period n_periods_ is the last one the model saw: the holdout starts half a period later
-    ax.axvspan(model.n_periods_ + 0.5, max(last, len(n) - 1) + 0.5, color="0.93", zorder=0)
+    calib = model.n_periods_ + 0.5
+    end = max(last, len(n) - 1) + 0.5
+    if calib < end:  # a holdout to show, labelled as in plot_survival_fit
+        ax.axvspan(calib, end, color="0.93", zorder=0)
+        ax.axvline(calib, color="grey", linestyle=":", linewidth=1)
+        ax.annotate("calibration | holdout", xy=(calib, 0.02), xycoords=("data", "axes fraction"),
+                    ha="center", va="bottom", color="grey", fontsize="small")
     ax.set(xlabel="Period since acquisition", ylabel="Retention rate from the previous period")
     percent_axis(ax)
     ax.legend(loc="lower right")
@@ -132,6 +141,10 @@ def plot_retention_rates(observed: Any, model: Any, *, constant: float | None = 
 
 def plot_churn_distribution(model: Any, *, ax: Axes | None = None, **kwargs: Any) -> Axes:
     """Density of the churn probability ``theta ~ Beta(alpha, beta)`` of a fitted sBG.
+
+    A Beta density with ``alpha < 1`` is infinite at theta = 0 (and with ``beta < 1`` at 1): the
+    curve is drawn up to the edge and runs off the top of the axis, which is scaled to the
+    density between 2 % and 98 %, so that every such curve visibly rises without bound.
 
     Examples
     --------
@@ -145,15 +158,17 @@ def plot_churn_distribution(model: Any, *, ax: Axes | None = None, **kwargs: Any
     from scipy.stats import beta as beta_dist
 
     a, b = _fitted(model)
-    theta = np.linspace(0.0025, 0.9975, 400)
+    # fine steps near both edges, where a density with alpha < 1 (beta < 1) rises without bound
+    edge = np.geomspace(1e-9, 0.0025, 60)
+    theta = np.unique(np.concatenate([edge, np.linspace(0.0025, 0.9975, 400), 1 - edge]))
     density = beta_dist.pdf(theta, a, b)
     ax = get_axes(ax)
     label = kwargs.pop("label", f"alpha = {a:.2f}, beta = {b:.2f}")
     ax.plot(theta, density, **{"linewidth": 2, "label": label, **kwargs})
     ax.axvline(a / (a + b), color=ax.lines[-1].get_color(), linestyle=":", linewidth=1)
     ax.set(xlabel="Churn probability per period (theta)", ylabel="Density")
-    # a Beta density with alpha < 1 is infinite at 0: cap the axis at the density beyond 2 %
-    top = 1.15 * float(density[theta >= 0.02].max())
+    # a Beta density with alpha < 1 is infinite at 0: cap the axis at the density between 2 % and 98 %
+    top = 1.15 * float(density[(theta >= 0.02) & (theta <= 0.98)].max())
     previous = ax.get_ylim()[1] if len(ax.lines) > 2 else 0.0  # earlier curves on the same Axes
     ax.set_ylim(0, max(previous, top))
     percent_axis(ax, "x")

@@ -25,9 +25,12 @@ def plot_purchase_histogram(
     ax: Axes | None = None,
     **kwargs: Any,
 ) -> Axes:
-    """Bar chart of the share of customers by number of repeat purchases.
+    """Bar chart of the share of customers by number of repeat purchase days.
 
-    Values above ``max_value`` are pooled into one bar labelled ``"max_value+"``.
+    Values above ``max_value`` are pooled into one bar labelled ``"max_value+"``. The x label
+    says "repeat purchase days", the ``frequency`` of a :func:`~relmkt_lib.data.summarize_transactions`
+    table in days (the default); for another count (calendar weeks, ``column=...``) set your own
+    label with ``ax.set_xlabel``.
 
     Parameters
     ----------
@@ -61,8 +64,9 @@ def plot_purchase_histogram(
     labels = [str(i) for i in range(max_value)] + [f"{max_value}+"]
     ax = get_axes(ax)
     ax.bar(labels, share, **{"color": "C0", **kwargs})
+    # summarize_transactions merges the purchases of one day: its frequency counts repeat purchase days
     ax.set(
-        xlabel="Repeat purchases (periods with a purchase after the first)",
+        xlabel="Repeat purchase days (days with a purchase, after the first)",
         ylabel="Share of customers (%)",
     )
     return ax
@@ -77,7 +81,11 @@ def plot_activity_over_time(
     ax: Axes | None = None,
     **kwargs: Any,
 ) -> Axes:
-    """Line chart of transactions (or revenue, with ``amount_col``) per week or month.
+    """Line chart of transactions (rows of the log) or revenue (with ``amount_col``) per week or month.
+
+    Without ``amount_col`` it counts the rows of the log: one row per transaction, so two
+    purchases by one customer on one day are two rows (``summarize_transactions`` merges them
+    into one purchase day).
 
     Parameters
     ----------
@@ -85,7 +93,7 @@ def plot_activity_over_time(
         One row per transaction with a date column (datetime, or text that reads as dates).
     date_col : str, default "date"
     amount_col : str, optional
-        If given, plot the revenue per period instead of the number of transactions.
+        If given, plot the revenue per period instead of the number of transactions (rows).
     freq : {"W", "M"}, default "W"
         Weekly (Monday to Sunday) or monthly totals, from the kit's shared period codes.
     ax : matplotlib Axes, optional
@@ -98,7 +106,7 @@ def plot_activity_over_time(
     >>> fig, ax = plt.subplots()
     >>> t = pd.DataFrame({"date": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-02-01"])})
     >>> plot_activity_over_time(t, freq="M", ax=ax).get_ylabel()
-    'Transactions per month'
+    'Transactions (rows of the log) per month'
     """
     check_dataframe(transactions, "transactions")
     require_columns(transactions, [date_col, amount_col], "transactions")
@@ -117,5 +125,5 @@ def plot_activity_over_time(
 
     ax.plot(series.index, series.to_numpy(), **kwargs)
     ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))  # revenue label says ($)
-    ax.set(xlabel="Date", ylabel=f"{'Revenue ($)' if amount_col else 'Transactions'} per {per}")
+    ax.set(xlabel="Date", ylabel=f"{'Revenue ($)' if amount_col else 'Transactions (rows of the log)'} per {per}")
     return ax
