@@ -72,6 +72,7 @@ lint: $(DEV_STAMP)
 
 notebooks: $(DEV_STAMP)
 	$(PY) tools/chapter_map.py
+	$(PY) tools/reading_time.py
 	RELMKT_STRICT_CHECKS=1 $(PY) tools/run_notebooks.py $(NOTEBOOKS) $(MASTERS)
 	$(PY) -m relmkt_lib.exercises build
 

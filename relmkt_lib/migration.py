@@ -1,7 +1,8 @@
 """The loyalty ladder: customer states, Markov migration between them, and its lifetime value.
 
 Relationship marketing wants customers to climb a ladder: prospect, first-time customer,
-occasional, regular, ambassador (Christopher, Payne & Ballantyne 1991). :func:`assign_states`
+occasional, regular, ambassador (Christopher, Payne & Ballantyne 1991); customers who stop buying
+are lapsed, then lost, split by time away as Pfeifer & Carraway's recency states. :func:`assign_states`
 puts each customer on a rung in each period from the purchase log, with thresholds held in a
 :class:`LadderRules`; :func:`transition_matrix` estimates the probabilities of moving between
 rungs from one period to the next; :func:`project_states` and :func:`steady_state` say where the
@@ -54,8 +55,8 @@ __all__ = [
     "pfeifer_carraway_example",
 ]
 
-#: The rungs of the ladder, bottom to top, then ``lapsed``.
-STATES = ("prospect", "first-time", "occasional", "regular", "ambassador", "lapsed")
+#: The rungs of the ladder, bottom to top, then ``lapsed`` and ``lost`` (split by time away).
+STATES = ("prospect", "first-time", "occasional", "regular", "ambassador", "lapsed", "lost")
 #: Period of the "last purchase" of a customer who never bought: far enough back to count as lapsed.
 _NEVER = -(10**6)
 #: The calendar periods a ladder can use (the kit's shared period codes).
@@ -68,17 +69,25 @@ class LadderRules:
 
     In each period, looking back over the last ``window`` periods (the current one included):
 
-    - **lapsed**: no purchase in the last ``lapsed_after`` periods;
+    - **lost**: no purchase in the last ``lost_after`` periods (``None``: never lost);
+    - **lapsed**: no purchase in the last ``lapsed_after`` periods, but not yet lost;
     - **first-time**: all purchases so far fall in one period (no repeat period yet);
     - **ambassador**: at least ``ambassador_min_purchases`` in the window and a tenure of at
       least ``ambassador_min_tenure`` periods since the first purchase;
     - **regular**: at least ``regular_min_purchases`` in the window;
     - **occasional**: every other customer (a repeat buyer, buying less often).
 
+    Splitting silent customers by time away follows Pfeifer & Carraway's (2000) recency
+    states: the chance of coming back falls the longer a customer has been away, and a chain
+    with a single lapsed state forgets that and lets every lapsed customer return at the same
+    rate forever, which inflates every value. ``lost_after=None`` gives that single state.
+
     Examples
     --------
     >>> LadderRules(regular_min_purchases=2).regular_min_purchases
     2
+    >>> LadderRules().lost_after  # quarters: two years without a purchase
+    8
     >>> LadderRules(regular_min_purchases=9)
     Traceback (most recent call last):
     ...
@@ -90,6 +99,7 @@ class LadderRules:
     ambassador_min_purchases: int = 8
     ambassador_min_tenure: int = 4
     lapsed_after: int = 3
+    lost_after: int | None = 8
 
     def __post_init__(self) -> None:
         for name in ("window", "regular_min_purchases", "ambassador_min_purchases", "lapsed_after"):
@@ -103,6 +113,11 @@ class LadderRules:
                 f"regular_min_purchases ({self.regular_min_purchases}) must be at most "
                 f"ambassador_min_purchases ({self.ambassador_min_purchases}): the ladder goes up"
             )
+        lost = self.lost_after
+        if lost is not None and (isinstance(lost, bool) or not isinstance(lost, (int, np.integer))
+                                 or lost <= self.lapsed_after):
+            raise ValueError(f"lost_after must be None or a whole number > lapsed_after ({self.lapsed_after}), "
+                             f"got {lost!r}: a customer is lapsed before being lost")
 
 
 def _periods(dates: pd.Series, freq: str) -> pd.Series:
@@ -148,13 +163,15 @@ def _ladder(c: np.ndarray, rules: LadderRules) -> tuple[np.ndarray, np.ndarray]:
     has_bought = cum > 0
     first = np.where(has_bought.any(axis=1), has_bought.argmax(axis=1), T)
     tenure = t - first[:, None]
+    lost_after = T + 1 if rules.lost_after is None else rules.lost_after  # None: silence never that long
     state = np.select(
         [~has_bought,
+         t - last_buy >= lost_after,
          t - last_buy >= rules.lapsed_after,
          active_periods == 1,
          (in_window >= rules.ambassador_min_purchases) & (tenure >= rules.ambassador_min_tenure),
          in_window >= rules.regular_min_purchases],
-        ["prospect", "lapsed", "first-time", "ambassador", "regular"], default="occasional")
+        ["prospect", "lost", "lapsed", "first-time", "ambassador", "regular"], default="occasional")
     return state, first
 
 

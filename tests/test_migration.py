@@ -3,6 +3,8 @@ the Pfeifer & Carraway (2000) example, and bad input."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -40,6 +42,72 @@ def test_assign_states_by_hand(log):
     assert wide.loc[3].tolist() == ["first-time", "first-time", "lapsed", "occasional"]
     assert s.set_index(["id", "period"]).loc[(1, "2024Q2"), "revenue"] == pytest.approx(140.0)
     assert s["purchases"].sum() == len(log)
+
+
+def test_lost_after_splits_silent_customers_by_time_away(log):
+    """Silent customers are lapsed, then lost (Pfeifer & Carraway's recency states); None keeps one state."""
+    split = mg.LadderRules(window=2, regular_min_purchases=2, ambassador_min_purchases=4,
+                           ambassador_min_tenure=1, lapsed_after=2, lost_after=3)
+    wide = mg.assign_states(log, customer_col="id", rules=split).pivot(index="id", columns="period", values="state")
+    # 2 bought in Q1 only: silent for 2 periods in Q3 (lapsed), 3 in Q4 (lost)
+    assert wide.loc[2].astype(str).tolist() == ["first-time", "first-time", "lapsed", "lost"]
+    assert wide.loc[3].astype(str).tolist() == ["first-time", "first-time", "lapsed", "occasional"]
+    one = mg.assign_states(log, customer_col="id", rules=replace(RULES, lost_after=None))
+    assert one.pivot(index="id", columns="period", values="state").loc[2].astype(str).tolist()[-1] == "lapsed"
+    assert mg.LadderRules().lost_after == 8  # two years, in quarters
+
+
+def test_lost_state_lowers_values_on_boreal():
+    """A single lapsed state lets every silent customer come back at the same rate forever; with the
+    split, customers away two years return far less often, and every rung is worth less."""
+    from relmkt_lib import datasets
+
+    log = datasets.load_boreal().transactions
+    d = 1.10**0.25 - 1
+    values = {}
+    for lost_after in (None, 8, 9):
+        s = mg.assign_states(log, amount_col="amount", rules=mg.LadderRules(lost_after=lost_after))
+        P = mg.transition_matrix(s)
+        costs = {k: 1.90 for k in P.index if k not in ("lapsed", "lost")}
+        values[lost_after] = mg.markov_clv(P, mg.state_rewards(s, 0.35, contact_cost=costs), d)
+        if lost_after is not None:  # the chance of coming back falls with time away
+            assert P.loc["lost", "occasional"] < P.loc["lapsed", "occasional"] / 5
+    rungs = ["first-time", "occasional", "regular", "ambassador", "lapsed"]
+    assert (values[8][rungs] < values[None][rungs] - 30).all()
+    assert values[9]["lost"] == 0.0  # nobody silent 9+ quarters ever came back: absorbing, worth 0
+    # the values solve V = R + P V / (1 + d)
+    s = mg.assign_states(log, amount_col="amount")
+    P = mg.transition_matrix(s)
+    R = mg.state_rewards(s, 0.35, contact_cost={k: 1.90 for k in P.index if k not in ("lapsed", "lost")})
+    np.testing.assert_allclose(values[8], R + P.to_numpy() @ values[8].to_numpy() / (1 + d), atol=1e-9)
+
+
+def test_lost_split_recovers_known_return_rates_by_simulation():
+    """Known truth: after a purchase, a customer silent for k quarters buys with probability
+    0.5, 0.3, 0.1 (k = 1, 2, 3) and never after. With lapsed = silent 2 quarters and lost = 3 or
+    more, the lapsed row comes back with probability 0.1 and the lost row is absorbing."""
+    rng = np.random.default_rng(7)
+    buy_prob = {1: 0.5, 2: 0.3, 3: 0.1}
+    quarters = pd.period_range("2022Q1", "2024Q4", freq="Q").start_time + pd.Timedelta(days=10)
+    ids, dates = [], []
+    for c in range(4000):
+        last = int(rng.integers(0, 4))
+        ids.append(c)
+        dates.append(quarters[last])
+        for t in range(last + 1, len(quarters)):
+            if rng.random() < buy_prob.get(t - last, 0.0):
+                ids.append(c)
+                dates.append(quarters[t])
+                last = t
+    log = pd.DataFrame({"customer_id": ids, "date": dates})
+    rules = mg.LadderRules(window=2, regular_min_purchases=2, ambassador_min_purchases=4,
+                           ambassador_min_tenure=1, lapsed_after=2, lost_after=3)
+    counts = mg.transition_counts(mg.assign_states(log, rules=rules))
+    lapsed = counts.loc["lapsed"]
+    back = lapsed.drop(["lapsed", "lost"]).sum() / lapsed.sum()
+    assert abs(back - 0.1) < 4 * np.sqrt(0.1 * 0.9 / lapsed.sum())
+    assert counts.loc["lapsed", "lost"] == lapsed.sum() - lapsed.drop(["lapsed", "lost"]).sum()
+    assert counts.loc["lost"].drop("lost").sum() == 0  # never back: absorbing, as the truth
 
 
 def test_prospects_from_customer_table(log):
@@ -231,6 +299,9 @@ def test_bad_states_and_rules(log):
         mg.assign_states(log, "id", "date")
     with pytest.raises(ValueError, match="lapsed_after must be a whole number >= 1"):
         mg.LadderRules(lapsed_after=0)
+    for bad in (3, 2, 4.5, True):
+        with pytest.raises(ValueError, match=r"lost_after must be None or a whole number > lapsed_after \(3\)"):
+            mg.LadderRules(lapsed_after=3, lost_after=bad)
     with pytest.raises(TypeError, match="rules must be a LadderRules"):
         mg.assign_states(log, customer_col="id", rules={"window": 2})
     with pytest.raises(ValueError, match="pass both customers and prospect_col"):

@@ -63,3 +63,38 @@ def test_committed_with_outputs_in_order_and_small(path):
 def test_no_stray_notebooks():
     tracked = subprocess.run(["git", "ls-files", "*.ipynb"], cwd=ROOT, capture_output=True, text=True).stdout.split()
     assert not [t for t in tracked if "Untitled" in t or ".ipynb_checkpoints" in t]
+
+
+def test_time_lines_and_the_course_plan_agree():
+    """Every chapter's Time line and the README's table come from one estimate, and each plan fits its sessions."""
+    out = subprocess.run([sys.executable, str(ROOT / "tools" / "reading_time.py"), "--check"],
+                         capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_reading_time_estimate_counts_what_it_says():
+    sys.path.insert(0, str(ROOT / "tools"))
+    import reading_time as rt
+
+    t = rt.chapter_time(ROOT / "notebooks" / "00-welcome.ipynb")
+    assert t.core % 5 == 0 and t.core >= 5 and t.exercises % rt.MINUTES_PER_QUESTION == 0
+    assert rt._round5(40.2) == 45 and rt._round5(40) == 40 and rt._round5(0.5) == 5
+
+
+STUDENTS = sorted((ROOT / "exercises").glob("[0-9][0-9]-*/student/*.ipynb"))
+
+
+@pytest.mark.parametrize("path", COMMITTED + STUDENTS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_relative_links_point_to_files_that_exist(path):
+    """A link such as [chapter 01](01-....ipynb) must open from where the notebook sits (student copies too)."""
+    nb = json.loads(path.read_text())
+    broken = []
+    for cell in nb["cells"]:
+        if cell["cell_type"] != "markdown":
+            continue
+        for target in re.findall(r"\]\(([^)\s]+)\)", "".join(cell["source"])):
+            if re.match(r"[a-z]+:", target) or target.startswith("#"):
+                continue  # web addresses and anchors inside the notebook
+            if not (path.parent / target.split("#", 1)[0]).exists():
+                broken.append(target)
+    assert not broken, f"{path.relative_to(ROOT)}: links to missing files {broken}"

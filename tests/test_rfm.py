@@ -187,7 +187,7 @@ def test_default_rules_partition_every_score_combination():
 
 @pytest.mark.parametrize("r, f, m, name", [
     (5, 5, 1, "champions"), (4, 4, 5, "loyal"), (5, 3, 2, "potential loyalists"), (5, 1, 5, "new"),
-    (4, 1, 1, "promising"), (3, 3, 3, "need attention"), (3, 1, 3, "about to sleep"),
+    (4, 1, 1, "promising"), (3, 5, 2, "cooling regulars"), (3, 3, 3, "need attention"), (3, 1, 3, "about to sleep"),
     (1, 5, 5, "cannot lose"), (2, 4, 1, "at risk"), (2, 1, 4, "hibernating"), (1, 2, 1, "lost")])
 def test_default_segment_of_a_customer(r, f, m, name):
     scores = pd.DataFrame({"R": [r], "F": [f], "M": [m]})

@@ -14,7 +14,8 @@ from relmkt_lib.exercises import Checker, facts
 
 checker = Checker("03-cohorts-and-retention")
 
-FEB = pd.Period("1997-02", freq="M")
+MARCH = pd.Period("2024-03", freq="M")
+CDNOW_FEB = pd.Period("1997-02", freq="M")  # the cohort whose size the chapter prints
 
 #: The firm of question 4 (Gupta, Lehmann & Stuart 2004 model): margin, retention, discount rate
 #: per year, then the acquisition side.
@@ -23,20 +24,24 @@ FIRM_ACQUISITION = dict(acquisition_cost=150.0, new_customers=5000, growth=0.03)
 
 
 @facts
-def cdnow() -> dict[str, float]:
-    """The February 1997 cohort of CDNOW, and the usual wrong turns."""
-    log = datasets.load_cdnow()
+def march() -> dict[str, float]:
+    """Boreal's March 2024 cohort, and the usual wrong turns."""
+    log = datasets.load_boreal().transactions
     table = cohorts.cohort_table(log, freq="M")
-    feb = table[table["cohort"] == FEB].set_index("period_number")
-    bought_in_feb = log.loc[log["date"].dt.to_period("M") == FEB]
+    cohort = table[table["cohort"] == MARCH].set_index("period_number")
+    bought_in_march = log.loc[log["date"].dt.to_period("M") == MARCH]
+    quarterly = cohorts.cohort_table(log, freq="Q")
+    cdnow = cohorts.cohort_table(datasets.load_cdnow(), freq="M")
     return {
-        "size": int(feb.loc[0, "cohort_size"]),
-        "feb_rows": len(bought_in_feb),
-        "feb_buyers": bought_in_feb["customer_id"].nunique(),
-        "month3": float(feb.loc[3, "active"] / feb.loc[3, "cohort_size"]),
-        "month3_count": int(feb.loc[3, "active"]),
-        "month1": float(feb.loc[1, "active"] / feb.loc[1, "cohort_size"]),
-        "month2": float(feb.loc[2, "active"] / feb.loc[2, "cohort_size"]),
+        "size": int(cohort.loc[0, "cohort_size"]),
+        "march_rows": len(bought_in_march),
+        "march_buyers": bought_in_march["customer_id"].nunique(),
+        "quarter_size": int(quarterly.loc[quarterly["cohort"] == MARCH.asfreq("Q"), "cohort_size"].iloc[0]),
+        "cdnow_feb_size": int(cdnow.loc[cdnow["cohort"] == CDNOW_FEB, "cohort_size"].iloc[0]),
+        "month3": float(cohort.loc[3, "active"] / cohort.loc[3, "cohort_size"]),
+        "month3_count": int(cohort.loc[3, "active"]),
+        "month1": float(cohort.loc[1, "active"] / cohort.loc[1, "cohort_size"]),
+        "month2": float(cohort.loc[2, "active"] / cohort.loc[2, "cohort_size"]),
     }
 
 
@@ -57,29 +62,34 @@ def firm() -> dict[str, float]:
     margin, _, discount_rate = FIRM
     before = cohorts.firm_value(*FIRM, **FIRM_ACQUISITION)
     after = cohorts.firm_value(margin, 0.81, discount_rate, **FIRM_ACQUISITION)
-    return {"retention": levers["retention"], "margin": levers["margin"], "one_point": after / before * 100 - 100}
+    return {"retention": levers["retention"], "margin": levers["margin"], "acquisition": levers["acquisition cost"],
+            "one_point": after / before * 100 - 100}
 
 
 checker.number(
-    "q1", cdnow["size"], kind="count",
-    hint="Build the monthly cohort table of CDNOW with cohorts.cohort_table and read cohort_size in the row "
-    "of the 1997-02 cohort.",
+    "q1", march["size"], kind="count",
+    hint="Build Boreal's monthly cohort table with cohorts.cohort_table(transactions, freq=\"M\") and read "
+    "cohort_size in the row of the 2024-03 cohort.",
     traps=[
-        (cdnow["feb_rows"], "That is the number of purchase rows in February 1997, not of customers."),
-        (cdnow["feb_buyers"], "That counts everyone who bought in February 1997, including January's customers "
+        (march["march_rows"], "That is the number of purchase rows in March 2024, not of customers."),
+        (march["march_buyers"], "That counts everyone who bought in March 2024, including earlier customers "
          "coming back; a cohort holds only the customers whose FIRST purchase was then."),
+        (march["quarter_size"], "That is the size of the quarterly cohort 2024Q1; the question asks for the "
+         "monthly cohort of March 2024 (freq=\"M\")."),
+        (march["cdnow_feb_size"], "That is CDNOW's February 1997 cohort, the one the chapter prints; this "
+         "question is about Boreal's March 2024 cohort."),
     ],
 )
 
 checker.number(
-    "q2", cdnow["month3"], kind="share", shown_decimals=3,
-    hint="Period 3 of the February 1997 cohort is May 1997: divide its active customers by the cohort size, "
+    "q2", march["month3"], kind="share", shown_decimals=3,
+    hint="Period 3 of the March 2024 cohort is June 2024: divide its active customers by the cohort size, "
     "or read cohorts.retention_matrix(...).",
     traps=[
-        (cdnow["month3_count"], "That is the number of active customers: divide it by the size of the cohort."),
-        (cdnow["month1"], "That is period 1 (the calendar month of March 1997); period 3 is three months after "
-         "February."),
-        (cdnow["month2"], "That is period 2; count the periods from the acquisition month, which is period 0."),
+        (march["month3_count"], "That is the number of active customers: divide it by the size of the cohort."),
+        (march["month1"], "That is period 1 (the calendar month of April 2024); period 3 is three months after "
+         "March."),
+        (march["month2"], "That is period 2; count the periods from the acquisition month, which is period 0."),
     ],
 )
 
@@ -99,6 +109,8 @@ checker.number(
     "change_pct column; a 1 % better retention means 0.80 x 1.01.",
     traps=[
         (firm["margin"], "That is the margin lever; the question asks about retention."),
+        (firm["acquisition"], "That is the acquisition-cost lever (a 1 % cheaper acquisition); the question "
+         "asks about retention."),
         (firm["one_point"], "That is a gain of one percentage point (0.80 to 0.81); Gupta et al.'s 1 % is "
          "relative: 0.80 x 1.01 = 0.808."),
     ],
@@ -117,12 +129,17 @@ checker.choice(
 )
 
 checker.choice(
-    "q6", "b", choices="abc",
-    hint="Look at the chapter's plot of the three levers against the retention rate, and where Boreal sits "
-    "on it.",
+    "q6", "b", choices="abcd",
+    hint="Look at the chapter's plot of the three levers of the firm's value against the retention rate, and "
+    "where Boreal sits on it.",
     why_not={
-        "a": "Not at every retention rate: below about (1 + d) / 2 the margin lever is larger, as at Boreal.",
-        "c": "The acquisition cost is the smallest lever at Boreal: it is paid once, while margins and "
-             "retention act over the whole lifetime.",
+        "a": "Not for the firm's value: below about (1 + d) / 2 the margin lever is larger, as at Boreal. (For a "
+             "customer the firm already has, with no acquisition cost to recover, retention does win at any rate: "
+             "chapter 04.)",
+        "c": "At Boreal's retention, the acquisition cost is the smallest lever: it is paid once, while margins "
+             "and retention act over the whole lifetime.",
+        "d": "Gupta et al. found it in firms whose customers mostly stay; at Boreal's low retention, with little "
+             "lifetime to compound over, the margin lever is larger (the chapter's lever table: 1.46 % against "
+             "0.80 %).",
     },
 )
