@@ -134,8 +134,8 @@ checker.number(
         (referral["exact_change"], "That is the exact % change for r x 1.01 (clv.clv_levers' change_pct), a "
          "finite step; the question asks for the elasticity, the derivative, which clv.retention_elasticity "
          "gives. The two differ in the second decimal."),
-        (referral["elasticity_chapter"], "That uses the chapter's 10 % discount rate (this question uses 12 %) or, "
-         "if you rounded, keep 2 decimals."),
+        (referral["elasticity_chapter"], "If you rounded, keep 2 decimals; otherwise that uses the chapter's 10 % "
+         "discount rate (this question uses 12 %)."),
         (referral["elasticity_rounded_r"], "Use the unrounded retention of question 3, not 0.45."),
     ],
 )
