@@ -12,8 +12,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["assemble", "draw_population", "join_probability", "response_weights", "run_weeks",
-           "run_stamp_card"]
+__all__ = ["assemble", "attractiveness", "draw_population", "join_probability", "acceleration", "capture", "run_weeks",
+           "run_stamp_card", "wallet_shares"]
 
 GROUPS = ("control", "non-member", "member")  # group codes 0, 1, 2
 #: The simulation's period is a week: the annual discount rate is converted with 52 weeks a year,
@@ -21,6 +21,13 @@ GROUPS = ("control", "non-member", "member")  # group codes 0, 1, 2
 WEEKS_PER_YEAR = 52
 #: The CLV tail continues the average net value of the last this-many weeks.
 TAIL_WEEKS = 4
+#: The rebate rate at which the response parameters are set: a free item for every ten bought
+#: (Kivetz, Urminsky & Zheng's cafe card); a reward's attractiveness is 1 there.
+REFERENCE_REBATE = 0.10
+#: Nunes & Dreze's head start: 2 stamps of 10 given, 20 % of the requirement.
+REFERENCE_HEAD_START = 0.20
+#: The motivation never captures more than this share of a customer's headroom.
+MAX_CAPTURE = 0.95
 
 
 def draw_population(n: int, b: Any, rng: np.random.Generator) -> dict[str, np.ndarray]:
@@ -32,10 +39,53 @@ def draw_population(n: int, b: Any, rng: np.random.Generator) -> dict[str, np.nd
     return {"base_rate": base_rate, "mean_spend": mean_spend, "dropout": dropout}
 
 
-def response_weights(light: np.ndarray, light_buyer_response: float) -> np.ndarray:
-    """Response multiplier: light buyers (1 + L) times heavy buyers, averaging 1 over a median split."""
-    L = float(light_buyer_response)
-    return np.where(light, 2.0 * (1.0 + L) / (2.0 + L), 2.0 / (2.0 + L))
+def wallet_shares(base_rate: np.ndarray, light: float, heavy: float) -> np.ndarray:
+    """Share of its category purchases each customer gives the firm: from ``light`` for the
+    lightest buyer to ``heavy`` for the heaviest, linear in the rank of the base rate."""
+    n = base_rate.size
+    if n == 1:
+        return np.full(1, 0.5 * (light + heavy))
+    rank = np.empty(n)
+    rank[np.argsort(base_rate, kind="stable")] = np.arange(n) / (n - 1)
+    return light + (heavy - light) * rank
+
+
+def attractiveness(rebate: np.ndarray | float, half: float, steepness: float) -> np.ndarray:
+    """A reward's pull for a rebate rate rho (reward value per dollar spent to earn it):
+    rho**n / (rho**n + half**n), scaled to 1 at :data:`REFERENCE_REBATE`. 0 for a worthless
+    reward; a richer reward pulls more, little while it is small next to the spend (n > 1), with
+    diminishing returns beyond ``half``."""
+    rho = np.asarray(rebate, dtype=float)
+    hill = rho ** steepness / (rho ** steepness + half ** steepness)
+    ref = REFERENCE_REBATE ** steepness / (REFERENCE_REBATE ** steepness + half ** steepness)
+    return hill / ref
+
+
+def acceleration(b: Any, attract: np.ndarray | float, progress: np.ndarray, head_start: float,
+                 endowed: np.ndarray) -> np.ndarray:
+    """Share of a card holder's headroom won by the pull of the next reward: attract x (goal
+    gradient x progress ** power + points pressure near the reward + endowed progress), the
+    endowed term growing with the head start as a share of the requirement (``endowment_effect``
+    at 2 of 10)."""
+    extra = np.zeros(np.shape(progress))
+    if b.goal_gradient:
+        extra += b.goal_gradient * np.clip(progress, 0.0, 1.0) ** b.goal_gradient_power
+    if b.points_pressure:
+        extra += b.points_pressure * (progress >= 1.0 - b.pressure_window)
+    if b.endowment_effect:
+        extra += b.endowment_effect * (head_start / REFERENCE_HEAD_START) * endowed
+    return attract * extra
+
+
+def capture(b: Any, attract: np.ndarray | float, weeks_in: np.ndarray | float, rewarded: np.ndarray,
+            status: np.ndarray | float = 0.0) -> np.ndarray:
+    """Share of a member's headroom (purchases elsewhere) the program wins: attract x (membership,
+    built up over ``membership_weeks``, + rewarded behaviour once rewarded) + status, capped at
+    :data:`MAX_CAPTURE`."""
+    weeks_in = np.asarray(weeks_in, dtype=float)
+    build = 1.0 - np.exp(-weeks_in / b.membership_weeks) if b.membership_weeks > 0 else 1.0
+    c = attract * (b.membership_effect * build + b.rewarded_behaviour * rewarded) + status
+    return np.minimum(c, MAX_CAPTURE)
 
 
 def join_probability(rate: np.ndarray, share: float, selection: float) -> np.ndarray:
@@ -51,24 +101,9 @@ def join_probability(rate: np.ndarray, share: float, selection: float) -> np.nda
     return np.minimum(lo * w, 1.0)
 
 
-def _lift(b: Any, resp: np.ndarray, progress: np.ndarray, endowed: np.ndarray,
-          rewarded: np.ndarray) -> np.ndarray:
-    """Rate multiplier of card holders: 1 + response x (goal gradient + pressure + endowment + rewarded)."""
-    extra = np.zeros(progress.shape)
-    if b.goal_gradient:
-        extra += b.goal_gradient * progress ** b.goal_gradient_power
-    if b.points_pressure:
-        extra += b.points_pressure * (progress >= 1.0 - b.pressure_window)
-    if b.endowment_effect:
-        extra += b.endowment_effect * endowed
-    if b.rewarded_behaviour:
-        extra += b.rewarded_behaviour * rewarded
-    return 1.0 + resp * extra
-
-
 def run_weeks(pop: dict[str, np.ndarray], program: Any, b: Any, weeks: int,
               rng: np.random.Generator) -> dict[str, Any]:
-    """Simulate ``weeks`` weeks. ``pop`` holds base_rate, mean_spend, dropout, treated, light."""
+    """Simulate ``weeks`` weeks. ``pop`` holds base_rate, mean_spend, dropout, wallet_share, treated, light."""
     n = pop["base_rate"].size
     base_rate, mean_spend, dropout = pop["base_rate"], pop["mean_spend"], pop["dropout"]
     treated, light = pop["treated"], pop["light"]
@@ -85,17 +120,20 @@ def run_weeks(pop: dict[str, np.ndarray], program: Any, b: Any, weeks: int,
     group = np.where(treated, np.where(member, 2, 1), 0).astype(np.int8)
     m_idx = np.flatnonzero(member)
     nm = m_idx.size
-    m_rate = base_rate[m_idx]
-    resp = response_weights(light[m_idx], b.light_buyer_response)
+    m_rate, m_hazard = base_rate[m_idx], dropout[m_idx]
+    share = pop["wallet_share"][m_idx]
+    headroom = (1.0 - share) / share  # purchases elsewhere per purchase here
     hazard = dropout.copy()
-    hazard[m_idx] = np.minimum(hazard[m_idx] * b.dropout_effect, 1.0)
     # --- member state
     thr = float(program.reward_threshold)
+    head_start = float(program.endowed_points) / thr
+    points_per_dollar = program.earn_per_dollar + program.earn_per_visit / np.maximum(mean_spend[m_idx], 1e-9)
     balance = np.full(nm, float(program.endowed_points))
     endowed = np.full(nm, program.endowed_points > 0)
     rewarded = np.zeros(nm, dtype=bool)
     idle = np.zeros(nm, dtype=np.int32)  # weeks since the last purchase (for expiry)
     tiers = program.tiers
+    level = np.zeros(nm, dtype=np.int64)
     if tiers:
         tier_min = np.array([t.min_spend for t in tiers])
         tier_mult = np.r_[1.0, [t.earn_multiplier for t in tiers]]
@@ -117,10 +155,28 @@ def run_weeks(pop: dict[str, np.ndarray], program: Any, b: Any, weeks: int,
         panel["customers_alive"][t] = np.bincount(group, weights=alive, minlength=3)
         rate = nonm_rate.copy()
         if nm:
+            status = 0.0
+            mult = 1.0
+            if tiers:
+                level = np.searchsorted(tier_min, rolling, side="right")  # 0 = no tier
+                mult = tier_mult[level]
+                if b.status_effect:
+                    # status grows with the share of (alive) members below one's tier (Dreze & Nunes 2009)
+                    counts = np.bincount(level[alive[m_idx]], minlength=len(tiers) + 1)
+                    below = np.r_[0.0, np.cumsum(counts)[:-1] / max(counts.sum(), 1)]
+                    status = b.status_effect * np.where(level > 0, below[level], 0.0)
+            attract = attractiveness(program.reward_value * points_per_dollar * mult / thr,
+                                     b.reward_half_saturation, b.reward_steepness)
             prog = balance / thr
             if not b.post_reward_reset:
                 prog = np.where(rewarded, 1.0, prog)
-            rate[m_idx] = m_rate * _lift(b, resp, prog, endowed, rewarded)
+            won = capture(b, attract, t + 1.0, rewarded, status)
+            accel = acceleration(b, attract, prog, head_start, endowed)
+            rate[m_idx] = m_rate * (1.0 + headroom * np.minimum(accel + won, MAX_CAPTURE))
+            if b.engagement_retention:
+                # members engaged with the program (progressing, rewarded, or of a tier) leave less often
+                engaged = np.minimum(attract * np.where(rewarded, 1.0, np.minimum(prog, 1.0)) + status, 1.0)
+                hazard[m_idx] = m_hazard * (1.0 - b.engagement_retention * engaged)
         rate *= alive
         k = rng.poisson(rate)
         buyers = np.flatnonzero(k)
@@ -136,7 +192,6 @@ def run_weeks(pop: dict[str, np.ndarray], program: Any, b: Any, weeks: int,
             km, sm = k[m_idx], spend[m_idx]
             earn = program.earn_per_dollar * sm + program.earn_per_visit * km
             if tiers:
-                level = np.searchsorted(tier_min, rolling, side="right")  # 0 = no tier
                 earn = earn * tier_mult[level]
                 panel["discount_cost"][t, 2] = float(tier_disc[level] @ sm)
                 rolling += sm
@@ -176,29 +231,32 @@ def run_weeks(pop: dict[str, np.ndarray], program: Any, b: Any, weeks: int,
             "panel": panel, "redemptions": redemptions}
 
 
-def run_stamp_card(rate: np.ndarray, hazard: np.ndarray, light: np.ndarray, needed: int, given: int,
-                   weeks: float, b: Any, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+def run_stamp_card(rate: np.ndarray, hazard: np.ndarray, share: np.ndarray, needed: int, given: int,
+                   weeks: float, rebate: float, b: Any, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """Continuous-time stamp card. Returns intervals (customers x stamps, days; nan if not made)
     and a completed flag.
 
     Between two purchases the rate is constant (it changes only when a stamp is added), so the
     time to the next purchase is exactly exponential with the current rate. The card is abandoned
-    at an exponential time (hazard per week); a purchase after abandonment or after the window
-    does not count.
+    at an exponential time (hazard per week, lowered by the engagement of the head start); a
+    purchase after abandonment or after the window does not count.
     """
     n = rate.size
-    resp = response_weights(light, b.light_buyer_response)
+    headroom = (1.0 - share) / share
+    attract = float(attractiveness(rebate, b.reward_half_saturation, b.reward_steepness))
     endowed = np.full(n, given > 0)
-    abandon_rate = hazard / (1.0 + resp * b.endowment_effect * endowed)
+    no = np.zeros(n, dtype=bool)
+    engaged = min(attract * given / needed, 1.0)
+    abandon_rate = hazard * (1.0 - b.engagement_retention * engaged)
     with np.errstate(divide="ignore"):
         stop = np.minimum(rng.exponential(1.0, n) / abandon_rate, weeks) * 7.0  # days
     clock = np.zeros(n)
     active = np.ones(n, dtype=bool)
     intervals = np.full((n, needed - given), np.nan)
     for j, stamp in enumerate(range(given, needed)):
-        prog = np.full(n, stamp / needed)
-        lift = _lift(b, resp, prog, endowed, np.zeros(n, dtype=bool))
-        gap = rng.exponential(1.0, n) / (rate * lift) * 7.0
+        accel = acceleration(b, attract, np.full(n, stamp / needed), given / needed, endowed)
+        won = capture(b, attract, clock / 7.0, no)  # membership builds up with the card's age
+        gap = rng.exponential(1.0, n) / (rate * (1.0 + headroom * np.minimum(accel + won, MAX_CAPTURE))) * 7.0
         clock += gap
         active &= clock <= stop
         intervals[active, j] = gap[active]
@@ -246,6 +304,8 @@ def _summary(panel: pd.DataFrame, cust: pd.DataFrame, treated: np.ndarray, membe
     n_p, n_c = int(treated.sum()), int((~treated).sum())
     rev, alive = cust["revenue"].to_numpy(), cust["alive_at_end"].to_numpy()
     inc_rev = (rev[treated].mean() - rev[~treated].mean()) * n_p
+    # standard error of the difference between arms (randomised groups), scaled like inc_rev
+    inc_rev_se = np.sqrt(rev[treated].var(ddof=1) / n_p + rev[~treated].var(ddof=1) / n_c) * n_p
     reward_cost = float(panel["reward_cost"].sum())
     discount_cost = float(panel["discount_cost"].sum())
     program_cost = float(panel["program_cost"].sum())
@@ -272,7 +332,9 @@ def _summary(panel: pd.DataFrame, cust: pd.DataFrame, treated: np.ndarray, membe
         "customers": n_p + n_c, "program_arm": n_p, "control_arm": n_c, "members": int(member.sum()),
         "enrolled_share": member.sum() / n_p, "weeks": weeks,
         "revenue_per_customer_program": rev[treated].mean(), "revenue_per_customer_control": rev[~treated].mean(),
-        "incremental_revenue": inc_rev, "incremental_margin": inc_margin,
+        "incremental_revenue": inc_rev, "incremental_revenue_se": inc_rev_se,
+        "incremental_margin": inc_margin, "incremental_margin_se": b.margin_rate * inc_rev_se,
+        "lift": rev[treated].mean() / rev[~treated].mean() - 1 if rev[~treated].mean() > 0 else np.nan,
         "reward_cost": reward_cost, "discount_cost": discount_cost, "running_cost": program_cost - discount_cost,
         "program_cost": program_cost, "total_cost": total, "net_benefit": inc_margin - total,
         "roi": (inc_margin - total) / total if total > 0 else np.nan,

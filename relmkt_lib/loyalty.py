@@ -3,39 +3,66 @@
 A :class:`LoyaltyProgram` is the design the firm chooses (earn rate, reward threshold and value,
 endowed points, expiry, tiers, who is invited, running costs). A :class:`Behaviour` is how
 customers respond, one parameter per mechanism documented in the research, each of which can be
-switched off:
+switched off with 0.
 
-- **goal gradient** (Kivetz, Urminsky & Zheng 2006): the purchase rate rises as the reward gets
-  closer, ``1 + goal_gradient * progress ** goal_gradient_power`` with ``progress`` = points /
-  threshold; with **post-reward reset** the rate falls back after a reward (progress restarts at
-  0); without it the goal-gradient term stays at its peak;
-- **endowed progress** (Nunes & Dreze 2006): given points count as progress *and* add motivation
-  (``endowment_effect``: a rate lift, and a card-abandonment hazard divided by the same factor)
-  until the first reward;
-- **points pressure** and **rewarded behaviour** (Taylor & Neslin 2005): a lift while the balance is
-  within the last ``pressure_window`` of a reward, and a lasting lift after a first reward;
-- **heterogeneous response** (Liu 2007): every lift above is multiplied by a response weight, light
-  buyers' weight being ``1 + light_buyer_response`` times heavy buyers' (light = base rate below the
-  median; the two weights average 1);
-- **dropout**: members' weekly dropout hazard is multiplied by ``dropout_effect``.
+**Headroom.** Each customer gives the firm a share of their category purchases (``wallet_share``):
+from ``wallet_share_light`` for the lightest buyer to ``wallet_share_heavy`` for the heaviest,
+in the order of their base rates. A member's purchase rate is ``base_rate x (1 + headroom x
+capture)``, where ``headroom = (1 - share) / share`` is what they buy elsewhere per purchase here
+and ``capture`` (0 to 0.95) is the share of it the program wins this week. Heavy buyers, who
+already buy most of their needs here, collect rewards but can barely buy more; light and moderate
+buyers can (Liu 2007).
+
+**Reward attractiveness.** A reward pulls in proportion to ``attractiveness``, a function of the
+rebate rate rho = reward value per dollar spent to earn it (reward_value x points per dollar /
+reward_threshold; a visit's points count per dollar of the customer's mean spend; a tier's earn
+multiplier raises it): rho / (rho + ``reward_half_saturation``), scaled to 1 at rho = 10 %, the
+"buy 10, get 1 free" card of Kivetz, Urminsky & Zheng (2006). A worthless reward (rho = 0) moves
+nobody; a richer reward for the same spend moves more, with diminishing returns. The response
+parameters below are set at rho = 10 % and scaled by attractiveness:
+
+- **goal gradient** (Kivetz, Urminsky & Zheng 2006): ``goal_gradient x progress **
+  goal_gradient_power``, progress = points / threshold; with **post-reward reset** the progress
+  restarts at 0 after a reward, without it it stays at its peak;
+- **points pressure** (Taylor & Neslin 2005): ``points_pressure`` while the balance is within the
+  last ``pressure_window`` of a reward;
+- **endowed progress** (Nunes & Dreze 2006): given points count as progress and add
+  ``endowment_effect x head start / 20 %`` until the first reward, where head start = endowed
+  points / threshold (Nunes & Dreze's 2 stamps of 10 is 20 %): the effect grows with the head
+  start, and one point of 500 does about nothing;
+- **rewarded behaviour** (Taylor & Neslin 2005): a lasting ``rewarded_behaviour`` after a first reward;
+- **status** (Dreze & Nunes 2009): a member of a tier captures ``status_effect`` x the share of
+  members below their tier (status is felt when few share the tier), whatever the reward;
+- **engagement and retention**: a member's weekly dropout hazard is multiplied by
+  ``1 - engagement_retention x engagement``, engagement = attractiveness x progress (1 once
+  rewarded) + status, capped at 1: members who progress towards a reward, have earned one or hold
+  a tier leave less often; members who never get near a reward behave as without a card.
 
 Customers are heterogeneous: weekly purchase rates ~ Gamma(``rate_r``, ``rate_alpha``), spend per
 purchase Gamma-Gamma (``spend_p``, ``spend_q``, ``spend_gamma``: the papers' ``p``, ``q`` and scale
 ``gamma`` of :class:`relmkt_lib.simulate.GammaGammaParams`, with the prefix of this population's
 other parameters), weekly dropout hazards
-~ Beta(``dropout_a``, ``dropout_b``). Each week an alive customer buys Poisson(rate x lift) times
+~ Beta(``dropout_a``, ``dropout_b``). Each week an alive customer buys Poisson(rate) times
 and then drops out with her hazard. :func:`simulate_program` splits customers at random into a
 program arm and a **control arm** (no program): the difference between arms is the causal effect
 of the program. In the program arm, invited customers join at week 0 with a probability that rises
 with their base rate (``enrolment_selection``; 0 = no self-selection), so a naive comparison of
 members with non-members is biased upwards even when the program does nothing
-(:meth:`Behaviour.no_effect`).
+(:meth:`Behaviour.no_effect`), as Leenheer et al. (2007) found in grocery retailing.
+
+The defaults put the default program (1 point a dollar, 10 $ for 500 points: a 2 % rebate) in
+the range of field evidence on points programs (small effects; see ``tests/test_loyalty.py``'s
+calibration table), and reproduce the stamp-card experiments of Kivetz et al. and Nunes & Dreze
+at their own, much richer, rebates; :meth:`Behaviour.optimistic` applies the cafe strengths to
+any program.
 
 Accounting (all in the program arm unless said otherwise):
 
 - margin = ``margin_rate`` x revenue (revenue at list price, before reward and tier costs);
 - incremental revenue / margin = (per-customer value in the program arm - in the control arm)
-  x customers in the program arm;
+  x customers in the program arm, with its standard error (``incremental_revenue_se``,
+  ``incremental_margin_se``: the randomised difference's sampling noise; two of them either side
+  is the noise band); ``lift`` = revenue per customer in the program arm / in the control arm - 1;
 - reward cost = rewards x ``reward_value``; program cost = tier discounts (``price_discount`` x
   members' spend) + ``fixed_cost_per_week`` + ``cost_per_member_per_week`` x enrolled members (every account,
   alive or not); total cost = reward cost + program cost; ROI = (incremental margin - total cost) /
@@ -43,7 +70,7 @@ Accounting (all in the program arm unless said otherwise):
 - breakage (to date) = 1 - points redeemed / points issued, endowed points included; points still
   outstanding at the end count as not redeemed, so a short horizon overstates final breakage
   (``outstanding_share`` says by how much at most); liability = outstanding points x
-  ``reward_value`` / ``reward_threshold``;
+  ``reward_value`` / ``reward_threshold`` (dollars);
 - clv_change = per-customer difference between arms of (discounted weekly margin - program costs
   over the horizon, plus a tail: the last four weeks' average net value continued for ever at the
   arm's weekly survival rate of those weeks, discounted); a simple, transparent measure. The
@@ -60,6 +87,10 @@ Taylor, G. A. & Neslin, S. A. (2005). The current and future sales impact of a r
 reward program. Journal of Retailing 81(4), 293-305.
 Liu, Y. (2007). The long-term impact of loyalty programs on consumer purchase behavior and loyalty.
 Journal of Marketing 71(4), 19-35.
+Leenheer, J., van Heerde, H. J., Bijmolt, T. H. A. & Smidts, A. (2007). Do loyalty programs really
+enhance behavioral loyalty? International Journal of Research in Marketing 24(1), 31-47.
+Dreze, X. & Nunes, J. C. (2009). Feeling superior: the impact of loyalty program structure on
+consumers' perceptions of status. Journal of Consumer Research 35(6), 890-905.
 """
 
 from __future__ import annotations
@@ -70,7 +101,7 @@ import numpy as np
 import pandas as pd
 
 from ._checks import as_rng, check_dataframe, check_positive, check_probability, first_bad_row, require_columns
-from ._loyalty_sim import assemble, draw_population, run_stamp_card, run_weeks
+from ._loyalty_sim import assemble, draw_population, run_stamp_card, run_weeks, wallet_shares
 
 __all__ = ["Tier", "LoyaltyProgram", "Behaviour", "ProgramResult", "StampCardResult",
            "simulate_program", "stamp_card_experiment"]
@@ -163,23 +194,30 @@ class LoyaltyProgram:
 class Behaviour:
     """How customers respond to a program, and who they are (see the module docstring).
 
-    Effects are switched off with 0 (``dropout_effect`` with 1.0); :meth:`no_effect` does all at
-    once. Rates are per week; ``annual_discount_rate`` is a rate per year (converted to weeks).
+    Effects are switched off with 0; :meth:`no_effect` does all at once. Response parameters are
+    shares of a member's headroom captured at the reference rebate of 10 %. Rates are per week;
+    ``annual_discount_rate`` is a rate per year (converted to weeks).
 
     >>> Behaviour.no_effect().goal_gradient
     0.0
     """
 
-    goal_gradient: float = 1.0
+    goal_gradient: float = 0.5
     goal_gradient_power: float = 1.0
     post_reward_reset: bool = True
-    endowment_effect: float = 0.6
     points_pressure: float = 0.05
     pressure_window: float = 0.2
+    endowment_effect: float = 0.5
+    membership_effect: float = 0.15
+    membership_weeks: float = 6.0
     rewarded_behaviour: float = 0.05
-    light_buyer_response: float = 4.0
-    dropout_effect: float = 0.85
-    enrolment_selection: float = 0.5
+    status_effect: float = 0.05
+    engagement_retention: float = 0.5
+    reward_half_saturation: float = 0.08
+    reward_steepness: float = 2.0
+    wallet_share_light: float = 0.15
+    wallet_share_heavy: float = 0.7
+    enrolment_selection: float = 0.15
     card_abandonment: float = 0.04
     rate_r: float = 1.2
     rate_alpha: float = 4.0
@@ -192,11 +230,18 @@ class Behaviour:
     annual_discount_rate: float = 0.10
 
     def __post_init__(self) -> None:
-        _nonneg(self, "goal_gradient points_pressure endowment_effect rewarded_behaviour light_buyer_response "
-                      "dropout_effect enrolment_selection card_abandonment annual_discount_rate",
-                positive="goal_gradient_power rate_r rate_alpha spend_p spend_gamma dropout_a dropout_b")
+        _nonneg(self, "goal_gradient points_pressure endowment_effect membership_effect membership_weeks "
+                      "rewarded_behaviour status_effect enrolment_selection card_abandonment annual_discount_rate",
+                positive="goal_gradient_power reward_half_saturation reward_steepness rate_r rate_alpha spend_p "
+                         "spend_gamma dropout_a dropout_b")
         check_probability(self.pressure_window, "Behaviour.pressure_window", allow_zero=False)
+        check_probability(self.engagement_retention, "Behaviour.engagement_retention")
         check_probability(self.margin_rate, "Behaviour.margin_rate")
+        for name in ("wallet_share_light", "wallet_share_heavy"):
+            check_probability(getattr(self, name), f"Behaviour.{name}", allow_zero=False, allow_one=False)
+        if self.wallet_share_light > self.wallet_share_heavy:
+            raise ValueError(f"Behaviour.wallet_share_light ({self.wallet_share_light!r}) must not exceed "
+                             f"wallet_share_heavy ({self.wallet_share_heavy!r}): heavy buyers give the firm more")
         if not check_positive(self.spend_q, "Behaviour.spend_q") > 1:
             raise ValueError(f"Behaviour.spend_q must be > 1 (mean spend is finite only then), got {self.spend_q!r}")
 
@@ -204,12 +249,26 @@ class Behaviour:
     def no_effect(cls, **changes: float) -> Behaviour:
         """Every behavioural effect off (the program changes nothing); population and selection kept.
 
-        >>> Behaviour.no_effect().dropout_effect
-        1.0
+        >>> Behaviour.no_effect().engagement_retention
+        0.0
         """
-        off = {"goal_gradient": 0.0, "endowment_effect": 0.0, "points_pressure": 0.0,
-               "rewarded_behaviour": 0.0, "light_buyer_response": 0.0, "dropout_effect": 1.0}
+        off = {"goal_gradient": 0.0, "endowment_effect": 0.0, "points_pressure": 0.0, "membership_effect": 0.0,
+               "rewarded_behaviour": 0.0, "status_effect": 0.0, "engagement_retention": 0.0}
         return cls(**{**off, **changes})
+
+    @classmethod
+    def optimistic(cls, **changes: float) -> Behaviour:
+        """Customers who respond to any reward as the cafe and car-wash customers did to theirs.
+
+        The response no longer depends on how rich the reward is: any reward worth something is
+        as attractive as a free item for every ten bought (a tiny ``reward_half_saturation``
+        saturates the attractiveness at any positive rebate; a worthless reward still moves
+        nobody). An upper bound for what a points program could do, not a forecast.
+
+        >>> Behaviour.optimistic().reward_half_saturation < 1e-6
+        True
+        """
+        return cls(**{"reward_half_saturation": 1e-9, **changes})
 
 
 @dataclass(frozen=True)
@@ -255,6 +314,15 @@ def _population(customers: pd.DataFrame | int, behaviour: Behaviour,
             rule = "a weekly probability in [0, 1]" if col == "dropout" else "a finite number >= 0"
             raise ValueError(f"customers.{col} must be {rule}; row {label!r} has {row[col]!r}")
         out[col] = values.copy()
+    if "wallet_share" in customers.columns:
+        share = pd.to_numeric(customers["wallet_share"], errors="coerce").to_numpy(dtype="float64")
+        bad = ~np.isfinite(share) | (share <= 0) | (share >= 1)
+        if bad.any():
+            label, row = first_bad_row(customers, bad)
+            raise ValueError(f"customers.wallet_share must be a share strictly between 0 and 1 (the part of "
+                             f"their category purchases the customer gives the firm); row {label!r} has "
+                             f"{row['wallet_share']!r}")
+        out["wallet_share"] = share
     return customers["customer_id"].to_numpy(), out
 
 
@@ -268,7 +336,8 @@ def simulate_program(customers: pd.DataFrame | int, program: LoyaltyProgram, *, 
     customers : int or DataFrame
         A number of customers (drawn from ``behaviour``'s population), or a table with columns
         customer_id, base_rate (purchases per week), mean_spend (dollars per purchase) and dropout
-        (weekly probability of leaving for good).
+        (weekly probability of leaving for good), and optionally wallet_share (the share of their
+        category purchases each customer gives the firm; by default from the base rate's rank).
     program : LoyaltyProgram
     weeks : int, default 52
     behaviour : Behaviour, optional
@@ -305,6 +374,9 @@ def simulate_program(customers: pd.DataFrame | int, program: LoyaltyProgram, *, 
     n = ids.size
     pop["treated"] = rng.permutation(n) >= round(control_share * n)
     pop["light"] = pop["base_rate"] < np.median(pop["base_rate"])
+    if "wallet_share" not in pop:
+        pop["wallet_share"] = wallet_shares(pop["base_rate"], behaviour.wallet_share_light,
+                                            behaviour.wallet_share_heavy)
     sim = run_weeks(pop, program, behaviour, int(weeks), rng)
     return ProgramResult(*assemble(ids, pop, sim, program, behaviour, int(weeks)))
 
@@ -315,11 +387,13 @@ def stamp_card_experiment(*, stamps_needed: int = 10, stamps_given: int = 0, n_c
     """A one-stamp-per-purchase card given to ``n_customers``: completion and timing by stamp.
 
     Each customer receives, at day 0, a card holding ``stamps_given`` stamps; the reward comes with
-    stamp ``stamps_needed``. Purchases follow the customer's rate times the lifts of ``behaviour``;
-    since the rate only changes when a stamp is added, the time to the next purchase is exactly
-    exponential (continuous time, in days). The card is abandoned at an exponential time with
-    weekly hazard ``card_abandonment`` + the customer's dropout hazard x ``dropout_effect`` (divided
-    by the endowment factor when stamps were given), and only purchases within ``weeks`` count.
+    stamp ``stamps_needed``: a free item for the ``stamps_needed - stamps_given`` purchases still
+    needed, a rebate of 1 / (stamps_needed - stamps_given). Purchases follow the customer's rate
+    raised by the motivation of ``behaviour`` (at that rebate); since the rate only changes when a
+    stamp is added, the time to the next purchase is exactly exponential (continuous time, in
+    days). The card is abandoned at an exponential time with weekly hazard ``card_abandonment`` +
+    the customer's dropout hazard, lowered by the engagement of the head start (stamps given),
+    and only purchases within ``weeks`` count.
 
     Returns
     -------
@@ -347,10 +421,11 @@ def stamp_card_experiment(*, stamps_needed: int = 10, stamps_given: int = 0, n_c
     weeks = check_positive(weeks, "weeks")
     b, rng = behaviour, as_rng(rng)
     pop = draw_population(int(n_customers), b, rng)
-    light = pop["base_rate"] < np.median(pop["base_rate"])
-    hazard = b.card_abandonment + pop["dropout"] * b.dropout_effect
-    gaps, done = run_stamp_card(pop["base_rate"], hazard, light, int(stamps_needed), int(stamps_given),
-                                weeks, b, rng)
+    share = wallet_shares(pop["base_rate"], b.wallet_share_light, b.wallet_share_heavy)
+    hazard = b.card_abandonment + pop["dropout"]
+    rebate = 1.0 / (stamps_needed - stamps_given)  # one free item for the purchases still needed
+    gaps, done = run_stamp_card(pop["base_rate"], hazard, share, int(stamps_needed), int(stamps_given),
+                                weeks, rebate, b, rng)
     made = (~np.isnan(gaps)).sum(axis=0)
     comp = gaps[done]
     mean_days = comp.mean(axis=0) if done.any() else np.full(gaps.shape[1], np.nan)
