@@ -153,7 +153,7 @@ def test_no_effect_means_no_incremental_revenue_but_a_naive_member_gap():
     se = np.sqrt(c.groupby("arm")["revenue"].var().sum() / (len(c) / 2))
     assert abs(s["revenue_per_customer_program"] - s["revenue_per_customer_control"]) < 3 * se
     assert abs(s["retention_change"]) < 0.01
-    assert s["member_vs_nonmember_gap"] > 0.5 * s["revenue_per_nonmember"]  # selection, not effect
+    assert s["member_vs_nonmember_gap"] > 0.2 * s["revenue_per_nonmember"]  # selection, not effect
     assert s["roi"] < -0.5  # costs with no benefit
 
 
@@ -169,12 +169,14 @@ LIFT_PROGRAM = LoyaltyProgram(reward_threshold=150)
 
 
 def lift(behaviour: Behaviour, program: LoyaltyProgram = LIFT_PROGRAM, weeks=26) -> float:
+    """Revenue per program-arm customer. The same seed gives the same customers, arms and members
+    whatever the behaviour, so two calls compare the same people (a paired comparison)."""
     res = simulate_program(60_000, program, weeks=weeks, behaviour=behaviour, rng=5)
-    return res.summary["incremental_revenue"] / res.summary["program_arm"]
+    return res.summary["revenue_per_customer_program"]
 
 
-@pytest.mark.parametrize("mechanism", [{"goal_gradient": 1.0}, {"points_pressure": 0.3},
-                                       {"rewarded_behaviour": 0.3}])
+@pytest.mark.parametrize("mechanism", [{"goal_gradient": 1.0}, {"points_pressure": 1.0},
+                                       {"rewarded_behaviour": 0.3}, {"membership_effect": 0.3}])
 def test_each_lift_raises_revenue(mechanism):
     assert lift(Behaviour.no_effect(**mechanism)) > lift(OFF) + 3
 
@@ -190,22 +192,18 @@ def test_post_reward_reset_off_keeps_the_rate_high():
     assert lift(off) > lift(on) + 3
 
 
-def test_dropout_effect_improves_retention_and_clv():
-    res = simulate_program(100_000, LoyaltyProgram(enrolment_rate=1.0), weeks=52, rng=4,
-                           behaviour=Behaviour.no_effect(dropout_effect=0.5))
-    assert res.summary["retention_change"] > 0.05
+def test_engagement_improves_retention_and_clv():
+    res = simulate_program(100_000, LoyaltyProgram(enrolment_rate=1.0, reward_threshold=100), weeks=52, rng=4,
+                           behaviour=Behaviour.no_effect(engagement_retention=1.0))
+    assert res.summary["retention_change"] > 0.02
     assert res.summary["clv_change"] > 0
 
 
-def test_light_buyers_respond_more_heavy_buyers_redeem_more():
-    res = simulate_program(200_000, LoyaltyProgram(), weeks=52, rng=6)
-    c = res.customers
-    g = c.groupby(["light_buyer", "arm"])["revenue"].mean().unstack()
-    rel = g["program"] / g["control"] - 1
-    assert rel[True] > rel[False] > 0
-    members = c[c["member"]]
-    rewards = members.groupby("light_buyer")["rewards"].mean()
-    assert rewards[False] > 3 * rewards[True]
+def test_status_rewards_an_exclusive_tier():
+    tiers = (Tier("gold", 1500, earn_multiplier=1.0),)
+    b = Behaviour.no_effect(status_effect=0.6)
+    with_status = lift(b, LoyaltyProgram(tiers=tiers), weeks=52)
+    assert with_status > lift(OFF, LoyaltyProgram(tiers=tiers), weeks=52) + 3
 
 
 def test_expiry_raises_breakage_and_lowers_liability():
