@@ -11,8 +11,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy.special import gammaincinv
 
-__all__ = ["assemble", "attractiveness", "draw_population", "join_probability", "acceleration", "capture", "run_weeks",
+__all__ = ["assemble", "attractiveness", "poisson_from_uniform", "draw_population", "join_probability", "acceleration", "capture", "run_weeks",
            "run_stamp_card", "wallet_shares"]
 
 GROUPS = ("control", "non-member", "member")  # group codes 0, 1, 2
@@ -88,6 +89,22 @@ def capture(b: Any, attract: np.ndarray | float, weeks_in: np.ndarray | float, r
     return np.minimum(c, MAX_CAPTURE)
 
 
+def poisson_from_uniform(lam: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Poisson(lam) counts by inverting the CDF at the uniforms ``u``: one uniform per customer
+    whatever the rate, so two designs run on the same seed see the same luck (common random
+    numbers) and their difference is not buried in sampling noise."""
+    k = np.zeros(lam.shape, dtype=np.int64)
+    prob = np.exp(-lam)
+    cdf = prob.copy()
+    idx = np.flatnonzero(u > cdf)
+    while idx.size:
+        k[idx] += 1
+        prob[idx] *= lam[idx] / k[idx]
+        cdf[idx] += prob[idx]
+        idx = idx[(u[idx] > cdf[idx]) & (prob[idx] > 0)]
+    return k
+
+
 def join_probability(rate: np.ndarray, share: float, selection: float) -> np.ndarray:
     """min(c x rate ** selection, 1), with c set (by bisection) so the probabilities average ``share``."""
     if share >= 1.0:
@@ -116,7 +133,8 @@ def run_weeks(pop: dict[str, np.ndarray], program: Any, b: Any, weeks: int,
     member = np.zeros(n, dtype=bool)
     if invited.any():
         p_join = join_probability(base_rate[invited], program.enrolment_rate, b.enrolment_selection)
-        member[np.flatnonzero(invited)[rng.random(p_join.size) < p_join]] = True
+        draw = rng.random(n)[invited]  # one draw per customer, whoever is invited: same luck across designs
+        member[np.flatnonzero(invited)[draw < p_join]] = True
     group = np.where(treated, np.where(member, 2, 1), 0).astype(np.int8)
     m_idx = np.flatnonzero(member)
     nm = m_idx.size
@@ -178,12 +196,15 @@ def run_weeks(pop: dict[str, np.ndarray], program: Any, b: Any, weeks: int,
                 engaged = np.minimum(attract * np.where(rewarded, 1.0, np.minimum(prog, 1.0)) + status, 1.0)
                 hazard[m_idx] = m_hazard * (1.0 - b.engagement_retention * engaged)
         rate *= alive
-        k = rng.poisson(rate)
+        # common random numbers: a fixed number of uniforms per customer and week (purchases, spend,
+        # dropout), so the same seed gives every design the same luck
+        u_buy, u_spend, u_stay = rng.random(n), rng.random(n), rng.random(n)
+        k = poisson_from_uniform(rate, u_buy)
         buyers = np.flatnonzero(k)
         kb = k[buyers]
         spend = np.zeros(n)
-        # sum of k gamma(p, mean/p) spends is gamma(k p, mean/p)
-        spend[buyers] = rng.gamma(kb * b.spend_p, mean_spend[buyers] / b.spend_p)
+        # the sum of k gamma(p, mean/p) spends is gamma(k p, mean/p), drawn by inverting its CDF
+        spend[buyers] = gammaincinv(kb * b.spend_p, u_spend[buyers]) * mean_spend[buyers] / b.spend_p
         purchases += k
         revenue += spend
         panel["purchases"][t] = np.bincount(group[buyers], weights=kb, minlength=3)
@@ -221,7 +242,7 @@ def run_weeks(pop: dict[str, np.ndarray], program: Any, b: Any, weeks: int,
             panel["points_issued"][t, 2] = earn.sum() + (program.endowed_points * nm if t == 0 else 0.0)
             panel["rewards_redeemed"][t, 2] = n_rew.sum()
         # dropout at the end of the week
-        alive &= rng.random(n) >= hazard
+        alive &= u_stay >= hazard
     redemptions = pd.DataFrame({
         "customer_id": np.concatenate(red_idx) if red_idx else np.zeros(0, dtype=np.int64),
         "week": np.concatenate(red_week) if red_week else np.zeros(0, dtype=np.int32),
@@ -245,7 +266,6 @@ def run_stamp_card(rate: np.ndarray, hazard: np.ndarray, share: np.ndarray, need
     headroom = (1.0 - share) / share
     attract = float(attractiveness(rebate, b.reward_half_saturation, b.reward_steepness))
     endowed = np.full(n, given > 0)
-    no = np.zeros(n, dtype=bool)
     engaged = min(attract * given / needed, 1.0)
     abandon_rate = hazard * (1.0 - b.engagement_retention * engaged)
     with np.errstate(divide="ignore"):
@@ -254,9 +274,9 @@ def run_stamp_card(rate: np.ndarray, hazard: np.ndarray, share: np.ndarray, need
     active = np.ones(n, dtype=bool)
     intervals = np.full((n, needed - given), np.nan)
     for j, stamp in enumerate(range(given, needed)):
+        # an anonymous paper card: the pull of the reward only (no account, no membership effect)
         accel = acceleration(b, attract, np.full(n, stamp / needed), given / needed, endowed)
-        won = capture(b, attract, clock / 7.0, no)  # membership builds up with the card's age
-        gap = rng.exponential(1.0, n) / (rate * (1.0 + headroom * np.minimum(accel + won, MAX_CAPTURE))) * 7.0
+        gap = rng.exponential(1.0, n) / (rate * (1.0 + headroom * np.minimum(accel, MAX_CAPTURE))) * 7.0
         clock += gap
         active &= clock <= stop
         intervals[active, j] = gap[active]

@@ -213,7 +213,7 @@ class Behaviour:
     0.0
     """
 
-    goal_gradient: float = 0.5
+    goal_gradient: float = 0.6
     goal_gradient_power: float = 1.0
     post_reward_reset: bool = True
     points_pressure: float = 0.05
@@ -400,7 +400,8 @@ def stamp_card_experiment(*, stamps_needed: int = 10, stamps_given: int = 0, n_c
     Each customer receives, at day 0, a card holding ``stamps_given`` stamps; the reward comes with
     stamp ``stamps_needed``: a free item for the ``stamps_needed - stamps_given`` purchases still
     needed, a rebate of 1 / (stamps_needed - stamps_given). Purchases follow the customer's rate
-    raised by the motivation of ``behaviour`` (at that rebate); since the rate only changes when a
+    raised by the pull of the reward in ``behaviour`` (goal gradient, points pressure, endowed
+    progress, at that rebate; a paper card has no membership effect); since the rate only changes when a
     stamp is added, the time to the next purchase is exactly exponential (continuous time, in
     days). The card is abandoned at an exponential time with weekly hazard ``card_abandonment`` +
     the customer's dropout hazard, lowered by the engagement of the head start (stamps given),

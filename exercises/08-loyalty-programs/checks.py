@@ -1,141 +1,161 @@
 """Checks for exercises 08 — Loyalty programs.
 
-Expected answers are computed with the library's simulator and the same seeds as the master,
-never typed in, so the checks follow the library. The notebooks load this file with
-``relmkt_lib.exercises.load_checks("08-loyalty-programs")``.
+Expected answers are computed with the library's simulator and the same customers and seed as the
+master (and the chapter), never typed in, so the checks follow the library. The notebooks load this
+file with ``relmkt_lib.exercises.load_checks("08-loyalty-programs")``.
 """
 
 from __future__ import annotations
 
-import pandas as pd
+from dataclasses import replace
 
 from relmkt_lib.exercises import Checker, facts
-from relmkt_lib.loyalty import Behaviour, LoyaltyProgram, simulate_program, stamp_card_experiment
+from relmkt_lib.loyalty import LoyaltyProgram, simulate_program
 
 checker = Checker("08-loyalty-programs")
 
-#: The simulation settings of every question (small, so that the checks stay fast).
-N_CUSTOMERS = 20_000
+#: The simulation settings of every question: the chapter's customers.
+N_CUSTOMERS = 200_000
 WEEKS = 52
 SEED = 42
-THRESHOLDS = (500, 1000, 2000, 4000)
-REWARD_SHARE = 0.02  # question 3: a reward worth 2 % of its threshold
-STAMP_CUSTOMERS = 5_000  # question 7's stamp-card experiment
+RUNNING_COSTS = dict(fixed_cost_per_week=300.0, cost_per_member_per_week=0.02)
+DEFAULT = LoyaltyProgram(**RUNNING_COSTS)
+REBATE_DESIGN = LoyaltyProgram(earn_per_dollar=2, reward_threshold=1000, reward_value=15)  # question 1
+RICHER = replace(DEFAULT, reward_value=15)  # question 3
+ONE_POINT = replace(DEFAULT, endowed_points=1)  # question 4
+HEAD_START = replace(DEFAULT, endowed_points=150)  # question 5
+HIGH_THRESHOLD = replace(DEFAULT, reward_threshold=1000, reward_value=20)  # question 7
+
+_cache: dict = {}
 
 
-def _run(program: LoyaltyProgram, behaviour: Behaviour | None = None):
-    behaviour = Behaviour() if behaviour is None else behaviour
-    return simulate_program(N_CUSTOMERS, program, weeks=WEEKS, behaviour=behaviour, rng=SEED)
+def _run(program: LoyaltyProgram):
+    if program not in _cache:
+        _cache[program] = simulate_program(N_CUSTOMERS, program, weeks=WEEKS, rng=SEED)
+    return _cache[program]
 
 
 @facts
-def null_world() -> dict[str, float]:
-    """Questions 1-2: a program with no effect, compared naively and at random."""
-    c = _run(LoyaltyProgram(), Behaviour.no_effect()).customers
+def rebate() -> dict[str, float]:
+    """Question 1: the rebate rate of a design earning 2 points a dollar, 15 $ for 1,000 points."""
+    d = REBATE_DESIGN
+    return {"rate": d.reward_value * d.earn_per_dollar / d.reward_threshold,
+            "no_multiplier": d.reward_value / d.reward_threshold,
+            "inverse": d.reward_threshold / (d.reward_value * d.earn_per_dollar)}
+
+
+@facts
+def selection() -> dict[str, float]:
+    """Question 2: the naive member - non-member gap against the randomised effect per member."""
+    res = _run(DEFAULT)
+    c, s = res.customers, res.summary
     program = c[c["arm"] == "program"]
-    members = program.loc[program["member"], "purchases"].mean()
-    non_members = program.loc[~program["member"], "purchases"].mean()
-    control = c.loc[c["arm"] == "control", "purchases"].mean()
-    return {"naive": float(members / non_members), "randomised": float(program["purchases"].mean() / control),
-            "members_vs_control": float(members / control), "difference": float(members - non_members)}
+    gap = program.loc[program["member"], "revenue"].mean() - program.loc[~program["member"], "revenue"].mean()
+    per_member = s["incremental_revenue"] / s["members"]
+    per_customer = s["incremental_revenue"] / s["program_arm"]
+    control = c.loc[c["arm"] == "control", "revenue"].mean()
+    members_vs_control = program.loc[program["member"], "revenue"].mean() - control
+    return {"ratio": gap / per_member, "gap": gap, "per_customer": gap / per_customer,
+            "members_vs_control": members_vs_control / per_member}
 
 
 @facts
-def thresholds() -> dict[str, int]:
-    """Question 3: the threshold with the largest net margin, and those with the largest margin or ROI."""
-    rows = {t: _run(LoyaltyProgram(reward_threshold=t, reward_value=REWARD_SHARE * t)).summary for t in THRESHOLDS}
-    table = pd.DataFrame(rows).T
-    net = table["incremental_margin"] - table["total_cost"]
-    return {"net": int(net.idxmax()), "margin": int(table["incremental_margin"].idxmax()),
-            "roi": int(table["roi"].idxmax())}
-
-
-@facts
-def expiry() -> dict[str, float]:
-    """Question 5: breakage and liability with points that expire after 13 weeks, or never."""
-    never = _run(LoyaltyProgram()).summary
-    short = _run(LoyaltyProgram(expiry_weeks=13)).summary
-    return {"breakage_13": float(short["breakage"]), "breakage_never": float(never["breakage"]),
-            "liability_13": float(short["liability"]), "liability_never": float(never["liability"])}
+def richer() -> dict[str, float]:
+    """Questions 3-5: incremental margins of new designs on the same customers."""
+    base, rich = _run(DEFAULT).summary, _run(RICHER).summary
+    one, head = _run(ONE_POINT).summary, _run(HEAD_START).summary
+    return {"margin": rich["incremental_margin"], "net": rich["net_benefit"], "band": 2 * rich["incremental_margin_se"],
+            "se": rich["incremental_margin_se"], "default_margin": base["incremental_margin"],
+            "revenue": rich["incremental_revenue"],
+            "one_gap": one["incremental_margin"] - base["incremental_margin"],
+            "one_band": 2 * one["incremental_margin_se"],
+            "head_gain": head["incremental_margin"] - base["incremental_margin"],
+            "head_loss": base["incremental_margin"] - head["incremental_margin"],
+            "head_margin": head["incremental_margin"], "head_net_gain": head["net_benefit"] - base["net_benefit"]}
 
 
 @facts
 def lifts() -> dict[str, float]:
-    """Question 6: the lift in purchases of light and heavy buyers (program arm / control arm - 1)."""
-    c = _run(LoyaltyProgram()).customers
-    means = c.groupby(["light_buyer", "arm"])["purchases"].mean()
-    members = c[(c["arm"] == "program") & c["member"]].groupby("light_buyer")["purchases"].mean()
-    return {"light": float(means[(True, "program")] / means[(True, "control")] - 1),
-            "heavy": float(means[(False, "program")] / means[(False, "control")] - 1),
-            "light_members": float(members[True] / means[(True, "control")] - 1)}
+    """Question 6: the randomised revenue lift of light and heavy buyers."""
+    c = _run(DEFAULT).customers
+    means = c.groupby(["light_buyer", "arm"])["revenue"].mean()
+    members = c[(c["arm"] == "program") & c["member"]].groupby("light_buyer")["revenue"].mean()
+    return {"light": means[(True, "program")] / means[(True, "control")] - 1,
+            "heavy": means[(False, "program")] / means[(False, "control")] - 1,
+            "light_members": members[True] / means[(True, "control")] - 1}
 
 
 @facts
-def endowed() -> dict[str, float]:
-    """Question 7: completion of an 8-stamp card against a 10-stamp card with 2 stamps given."""
-    def completion(needed: int, given: int) -> float:
-        out = stamp_card_experiment(stamps_needed=needed, stamps_given=given, n_customers=STAMP_CUSTOMERS, rng=SEED)
-        return float(out.summary["completion_rate"])
-
-    gain = completion(10, 2) - completion(8, 0)
-    return {"gain": gain, "reversed": -gain}
+def liability() -> dict[str, float]:
+    """Question 7: the liability of a 20 $ reward for 1,000 points, in dollars."""
+    s = _run(HIGH_THRESHOLD).summary
+    return {"dollars": s["liability"], "points": s["points_outstanding"], "breakage": s["breakage"],
+            "default": _run(DEFAULT).summary["liability"]}
 
 
 checker.number(
-    "q1", null_world["naive"], shown_decimals=2,
-    hint="In the program arm (customers['arm'] == 'program'), divide the mean purchases of the members by the "
-    "mean purchases of the non-members.",
+    "q1", rebate["rate"], kind="share", shown_decimals=3,
+    hint="The rebate rate is the reward's value per dollar spent to earn it: reward_value x earn_per_dollar / "
+    "reward_threshold.",
     traps=[
-        (null_world["members_vs_control"], "That compares members with the control arm; the question compares "
-         "them with the non-members of the program arm."),
-        (null_world["difference"], "That is a difference in purchases; give the ratio (members / non-members)."),
+        (rebate["no_multiplier"], "That forgets that each dollar earns 2 points: the threshold is reached after "
+         "500 $, not 1,000 $."),
+        (rebate["inverse"], "That is upside down: divide the reward's value by the dollars needed to earn it."),
     ],
 )
 
 checker.number(
-    "q2", null_world["randomised"], shown_decimals=3,
-    hint="Divide the mean purchases of the whole program arm (members and non-members together) by the mean "
-    "purchases of the control arm.",
-    traps=[(null_world["members_vs_control"], "Keep the non-members of the program arm too: the randomisation "
-            "made the whole arm comparable to the control arm, not its members.")],
+    "q2", selection["ratio"], shown_decimals=1,
+    hint="Divide the naive gap (members' mean revenue minus non-members', in the program arm) by the randomised "
+    "effect per member, summary['incremental_revenue'] / summary['members'].",
+    traps=[
+        (selection["gap"], "That is the naive gap in dollars; divide it by the randomised effect per member."),
+        (selection["per_customer"], "That divides by the effect per customer of the program arm; the effect is "
+         "carried by the members, so divide the incremental revenue by the number of members."),
+        (selection["members_vs_control"], "That compares members with the control arm; the naive slide compares "
+         "them with the non-members of the program arm."),
+    ],
 )
 
 checker.number(
-    "q3", thresholds["net"], shown_decimals=0,
-    hint="Simulate each threshold with reward_value = 0.02 x threshold and the same seed, and take the "
-    "threshold with the largest incremental_margin - total_cost.",
+    "q3", richer["margin"], kind="money", shown_decimals=0,
+    hint="Simulate replace(default_design, reward_value=15) with the settings above and read "
+    "summary['incremental_margin'].",
     traps=[
-        (thresholds["margin"], "That threshold has the largest incremental margin, but subtract the costs: the "
-         "question asks for the net."),
-        (thresholds["roi"], "That threshold has the best ROI (a ratio); the question asks for the largest net "
-         "margin in dollars."),
+        (richer["net"], "That is the net benefit, after costs; the question asks for the incremental margin."),
+        (richer["band"], "That is the noise band (2 standard errors), not the margin."),
+        (richer["se"], "That is the standard error, not the margin."),
+        (richer["default_margin"], "That is the default design's margin (10 $); set reward_value=15."),
+        (richer["revenue"], "That is the incremental revenue; the margin is 30 % of it."),
     ],
 )
 
 checker.choice(
     "q4", "b", choices="abc",
-    hint="Breakage is about points, not about customers: what happens to a point that is never redeemed?",
+    hint="Compare the difference between the two margins with the noise band, 2 x incremental_margin_se.",
     why_not={
-        "a": "Breakage counts points, not members: a member who leaves may have redeemed everything.",
-        "c": "Unredeemed points cost the firm nothing now, but they are still owed until they expire: that is "
-             "the liability.",
+        "a": "The difference is much smaller than the noise band: a test could not tell it from chance. One point "
+             "of 500 is a head start of 0.2 %.",
+        "c": "A lower margin, by less than the band, is noise too; the simulator's endowed effect is about zero "
+             "for one point, not negative.",
     },
 )
 
-# dollars to the cent, as the master prints the liability
 checker.number(
-    "q5", expiry["liability_13"], kind="money", shown_decimals=2,
-    hint="Simulate LoyaltyProgram(expiry_weeks=13) with the same settings and read summary['liability'].",
+    "q5", richer["head_gain"], kind="money", shown_decimals=0,
+    hint="Simulate replace(default_design, endowed_points=150) and subtract the default design's incremental "
+    "margin from its incremental margin.",
     traps=[
-        (expiry["liability_never"], "That is the liability with no expiry; set expiry_weeks=13."),
-        (expiry["breakage_13"], "That is the breakage; the question asks for the liability, in dollars."),
+        (richer["head_margin"], "That is the margin of the design with 150 endowed points; subtract the default's."),
+        (richer["head_loss"], "The sign is reversed: the design with the head start minus the default."),
+        (richer["head_net_gain"], "That is the gain in net benefit (after the extra rewards); the question asks "
+         "for the gain in incremental margin."),
     ],
 )
 
-# the master prints the lifts as percentages with one decimal (+18.7%)
 checker.number(
     "q6", lifts["light"], kind="change", shown_decimals=3,
-    hint="For the light buyers only (customers['light_buyer']), divide the program arm's mean purchases by the "
+    hint="For the light buyers only (customers['light_buyer']), divide the program arm's mean revenue by the "
     "control arm's, and subtract 1.",
     traps=[
         (lifts["heavy"], "That is the heavy buyers' lift; take the customers with light_buyer == True."),
@@ -145,21 +165,25 @@ checker.number(
 )
 
 checker.number(
-    "q7", endowed["gain"], kind="share_difference", shown_decimals=3,
-    hint="Run stamp_card_experiment(stamps_needed=8, stamps_given=0, n_customers=5_000, rng=42) and "
-    "stamp_card_experiment(stamps_needed=10, stamps_given=2, n_customers=5_000, rng=42); subtract the "
-    "completion shares.",
-    traps=[(endowed["reversed"], "The sign is reversed: give the 10-with-2 card's completion minus the 8-stamp "
-            "card's.")],
+    "q7", liability["dollars"], kind="money", shown_decimals=0,
+    hint="Simulate replace(default_design, reward_threshold=1000, reward_value=20) and read summary['liability'] "
+    "(points outstanding x 20 $ / 1,000 points).",
+    traps=[
+        (liability["points"], "That is the number of points outstanding; convert it to dollars: each point is worth "
+         "20 $ / 1,000 points."),
+        (liability["default"], "That is the default design's liability; set reward_threshold=1000 and "
+         "reward_value=20."),
+        (liability["breakage"], "That is the breakage, a share of points; the question asks for the liability, in "
+         "dollars."),
+    ],
 )
 
 checker.choice(
     "q8", "c", choices="abc",
-    hint="Which comparison involves groups that differ only by chance, apart from the program?",
+    hint="Canada's anti-spam law (CASL) asks for the customer's consent before a commercial e-mail.",
     why_not={
-        "a": "Members chose to join, and heavier buyers join more: the gap shows up even when the program does "
-             "nothing.",
-        "b": "Members who joined last year were already heavier buyers, and the year itself differs (season, "
-             "prices, campaigns).",
+        "a": "Being in the database is not consent: only customers who consented to e-mail may be e-mailed.",
+        "b": "Joining the program is not consent to e-mail either, unless the customer ticked that box; and the "
+             "strategy is meant to reach customers without a program.",
     },
 )
