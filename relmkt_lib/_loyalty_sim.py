@@ -13,8 +13,18 @@ import numpy as np
 import pandas as pd
 from scipy.special import gammaincinv
 
-__all__ = ["assemble", "attractiveness", "poisson_from_uniform", "draw_population", "join_probability", "acceleration", "capture", "run_weeks",
-           "run_stamp_card", "wallet_shares"]
+__all__ = [
+    "acceleration",
+    "assemble",
+    "attractiveness",
+    "capture",
+    "draw_population",
+    "join_probability",
+    "poisson_from_uniform",
+    "run_stamp_card",
+    "run_weeks",
+    "wallet_shares",
+]
 
 GROUPS = ("control", "non-member", "member")  # group codes 0, 1, 2
 #: The simulation's period is a week: the annual discount rate is converted with 52 weeks a year,
