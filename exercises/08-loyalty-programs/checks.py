@@ -134,9 +134,9 @@ checker.choice(
     "q4", "b", choices="abc",
     hint="Compare the difference between the two margins with the noise band, 2 x incremental_margin_se.",
     why_not={
-        "a": "The difference is much smaller than the noise band: a test could not tell it from chance. One point "
-             "of 500 is a head start of 0.2 %.",
-        "c": "A lower margin, by less than the band, is noise too; the simulator's endowed effect is about zero "
+        "a": "The difference is much smaller than the noise band: a field test could not tell it from chance. "
+             "One point of 500 is a head start of 0.2 %.",
+        "c": "A lower margin, by less than the band, is noise too; the simulator's endowed effect is tiny "
              "for one point, not negative.",
     },
 )
