@@ -76,15 +76,15 @@ def acceleration(b: Any, attract: np.ndarray | float, progress: np.ndarray, head
                  endowed: np.ndarray) -> np.ndarray:
     """Share of a card holder's headroom won by the pull of the next reward: attract x (goal
     gradient x progress ** power + points pressure near the reward + endowed progress), the
-    endowed term growing with the head start as a share of the requirement (``endowment_effect``
-    at 2 of 10)."""
+    endowed term growing with the head start as a share of the requirement up to
+    ``endowment_effect`` at 2 of 10, and no further (no evidence beyond it)."""
     extra = np.zeros(np.shape(progress))
     if b.goal_gradient:
         extra += b.goal_gradient * np.clip(progress, 0.0, 1.0) ** b.goal_gradient_power
     if b.points_pressure:
         extra += b.points_pressure * (progress >= 1.0 - b.pressure_window)
     if b.endowment_effect:
-        extra += b.endowment_effect * (head_start / REFERENCE_HEAD_START) * endowed
+        extra += b.endowment_effect * min(head_start / REFERENCE_HEAD_START, 1.0) * endowed
     return attract * extra
 
 

@@ -29,9 +29,10 @@ experiments) and the capture of a week is attractiveness x the sum of:
 - **points pressure** (Taylor & Neslin 2005): ``points_pressure`` while the balance is within the
   last ``pressure_window`` of a reward;
 - **endowed progress** (Nunes & Dreze 2006): given points count as progress and add
-  ``endowment_effect x head start / 20 %`` until the first reward, where head start = endowed
-  points / threshold (Nunes & Dreze's 2 stamps of 10 is 20 %): the effect grows with the head
-  start, and one point of 500 does about nothing;
+  ``endowment_effect x min(head start / 20 %, 1)`` until the first reward, where head start =
+  endowed points / threshold: the extra motivation grows with the head start up to Nunes &
+  Dreze's 2 stamps of 10 (20 %), the one head start they tested, and the kit assumes no more
+  beyond it; one point of 500 does about nothing;
 - **membership** (Liu 2007): ``membership_effect``, built up as 1 - exp(-weeks / ``membership_weeks``)
   (Liu saw the largest jump within three months of joining), for members who may be far from any
   reward;
