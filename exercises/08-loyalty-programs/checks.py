@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from relmkt_lib.exercises import Checker, facts
-from relmkt_lib.loyalty import LoyaltyProgram, simulate_program
+from relmkt_lib.loyalty import Behaviour, LoyaltyProgram, simulate_program
 
 checker = Checker("08-loyalty-programs")
 
@@ -21,18 +21,33 @@ SEED = 42
 RUNNING_COSTS = dict(fixed_cost_per_week=300.0, cost_per_member_per_week=0.02)
 DEFAULT = LoyaltyProgram(**RUNNING_COSTS)
 REBATE_DESIGN = LoyaltyProgram(earn_per_dollar=2, reward_threshold=1000, reward_value=15)  # question 1
+SELECTION = replace(DEFAULT, reward_value=20)  # question 2
 RICHER = replace(DEFAULT, reward_value=15)  # question 3
-ONE_POINT = replace(DEFAULT, endowed_points=1)  # question 4
+FEW_POINTS = replace(DEFAULT, endowed_points=5)  # question 4
 HEAD_START = replace(DEFAULT, endowed_points=150)  # question 5
-HIGH_THRESHOLD = replace(DEFAULT, reward_threshold=1000, reward_value=20)  # question 7
+HIGH_THRESHOLD = replace(DEFAULT, reward_threshold=750, reward_value=15)  # question 7
+CHAPTER_THRESHOLD = replace(DEFAULT, reward_threshold=1000, reward_value=20)  # the chapter's 1,000-point row
 
 _cache: dict = {}
 
 
-def _run(program: LoyaltyProgram):
-    if program not in _cache:
-        _cache[program] = simulate_program(N_CUSTOMERS, program, weeks=WEEKS, rng=SEED)
-    return _cache[program]
+def _run(program: LoyaltyProgram, behaviour: Behaviour = Behaviour()):
+    if (program, behaviour) not in _cache:
+        _cache[(program, behaviour)] = simulate_program(N_CUSTOMERS, program, weeks=WEEKS, behaviour=behaviour,
+                                                        rng=SEED)
+    return _cache[(program, behaviour)]
+
+
+def _naive_gap(c) -> float:
+    program = c[c["arm"] == "program"]
+    return program.loc[program["member"], "revenue"].mean() - program.loc[~program["member"], "revenue"].mean()
+
+
+def _whole_dollars(fact, what: str) -> list:
+    """Traps for a dollar answer rounded to tens, hundreds or thousands: the notebook shows whole dollars."""
+    message = (f"Almost: keep whole dollars. The {what} is shown to the dollar; do not round it to tens, "
+               "hundreds or thousands.")
+    return [(lambda k=k: round(fact(), -k), message) for k in (1, 2, 3)]
 
 
 @facts
@@ -46,24 +61,30 @@ def rebate() -> dict[str, float]:
 
 @facts
 def selection() -> dict[str, float]:
-    """Question 2: the naive member - non-member gap against the randomised effect per member."""
-    res = _run(DEFAULT)
+    """Question 2: the naive member - non-member gap against the randomised effect per member (20 $ reward)."""
+    res = _run(SELECTION)
     c, s = res.customers, res.summary
-    program = c[c["arm"] == "program"]
-    gap = program.loc[program["member"], "revenue"].mean() - program.loc[~program["member"], "revenue"].mean()
+    gap = _naive_gap(c)
     per_member = s["incremental_revenue"] / s["members"]
     per_customer = s["incremental_revenue"] / s["program_arm"]
     control = c.loc[c["arm"] == "control", "revenue"].mean()
-    members_vs_control = program.loc[program["member"], "revenue"].mean() - control
+    members_vs_control = c.loc[(c["arm"] == "program") & c["member"], "revenue"].mean() - control
+    # the default design's ratios, as in the chapter: by the randomised effect and by the true effect (twins)
+    base, twins = _run(DEFAULT), _run(DEFAULT, Behaviour.no_effect())
+    members = base.customers["member"]
+    true_default = base.customers.loc[members, "revenue"].mean() - twins.customers.loc[members, "revenue"].mean()
+    default_gap = _naive_gap(base.customers)
     return {"ratio": gap / per_member, "gap": gap, "per_customer": gap / per_customer,
-            "members_vs_control": members_vs_control / per_member}
+            "members_vs_control": members_vs_control / per_member, "inverse": per_member / gap,
+            "default_randomised": default_gap / (base.summary["incremental_revenue"] / base.summary["members"]),
+            "default_true": default_gap / true_default}
 
 
 @facts
 def richer() -> dict[str, float]:
     """Questions 3-5: incremental margins of new designs on the same customers."""
     base, rich = _run(DEFAULT).summary, _run(RICHER).summary
-    one, head = _run(ONE_POINT).summary, _run(HEAD_START).summary
+    one, head = _run(FEW_POINTS).summary, _run(HEAD_START).summary
     return {"margin": rich["incremental_margin"], "net": rich["net_benefit"], "band": 2 * rich["incremental_margin_se"],
             "se": rich["incremental_margin_se"], "default_margin": base["incremental_margin"],
             "revenue": rich["incremental_revenue"],
@@ -76,7 +97,7 @@ def richer() -> dict[str, float]:
 
 @facts
 def lifts() -> dict[str, float]:
-    """Question 6: the randomised revenue lift of light and heavy buyers."""
+    """Question 6: the randomised revenue lift of the lighter and the heavier half of the buyers."""
     c = _run(DEFAULT).customers
     means = c.groupby(["light_buyer", "arm"])["revenue"].mean()
     members = c[(c["arm"] == "program") & c["member"]].groupby("light_buyer")["revenue"].mean()
@@ -87,10 +108,10 @@ def lifts() -> dict[str, float]:
 
 @facts
 def liability() -> dict[str, float]:
-    """Question 7: the liability of a 20 $ reward for 1,000 points, in dollars."""
+    """Question 7: the liability of a 15 $ reward for 750 points, in dollars."""
     s = _run(HIGH_THRESHOLD).summary
     return {"dollars": s["liability"], "points": s["points_outstanding"], "breakage": s["breakage"],
-            "default": _run(DEFAULT).summary["liability"]}
+            "default": _run(DEFAULT).summary["liability"], "chapter": _run(CHAPTER_THRESHOLD).summary["liability"]}
 
 
 checker.number(
@@ -106,10 +127,16 @@ checker.number(
 
 checker.number(
     "q2", selection["ratio"], shown_decimals=1,
-    hint="Divide the naive gap (members' mean revenue minus non-members', in the program arm) by the randomised "
-    "effect per member, summary['incremental_revenue'] / summary['members'].",
+    hint="Simulate replace(default_design, reward_value=20), then divide the naive gap (members' mean revenue minus "
+    "non-members', in the program arm) by the randomised effect per member, summary['incremental_revenue'] / "
+    "summary['members'].",
     traps=[
         (selection["gap"], "That is the naive gap in dollars; divide it by the randomised effect per member."),
+        (selection["inverse"], "That is upside down: the naive gap divided by the randomised effect per member."),
+        (selection["default_randomised"], "That is the default design's ratio (10 $ reward); simulate "
+         "replace(default_design, reward_value=20)."),
+        (selection["default_true"], "That is the chapter's ratio for the default design, which divides by the true "
+         "effect (only a simulator has it); simulate the 20 $ design and divide by its randomised effect per member."),
         (selection["per_customer"], "That divides by the effect per customer of the program arm; the effect is "
          "carried by the members, so divide the incremental revenue by the number of members."),
         (selection["members_vs_control"], "That compares members with the control arm; the naive slide compares "
@@ -127,6 +154,7 @@ checker.number(
         (richer["se"], "That is the standard error, not the margin."),
         (richer["default_margin"], "That is the default design's margin (10 $); set reward_value=15."),
         (richer["revenue"], "That is the incremental revenue; the margin is 30 % of it."),
+        *_whole_dollars(richer["margin"], "incremental margin"),
     ],
 )
 
@@ -135,9 +163,9 @@ checker.choice(
     hint="Compare the difference between the two margins with the noise band, 2 x incremental_margin_se.",
     why_not={
         "a": "The difference is much smaller than the noise band: a field test could not tell it from chance. "
-             "One point of 500 is a head start of 0.2 %.",
-        "c": "A lower margin, by less than the band, is noise too; the simulator's endowed effect is tiny "
-             "for one point, not negative.",
+             "Five points of 500 are a head start of 1 %.",
+        "c": "The difference is positive, and much smaller than the noise band: a field test could not tell it "
+             "from chance.",
     },
 )
 
@@ -150,15 +178,16 @@ checker.number(
         (richer["head_loss"], "The sign is reversed: the design with the head start minus the default."),
         (richer["head_net_gain"], "That is the gain in net benefit (after the extra rewards); the question asks "
          "for the gain in incremental margin."),
+        *_whole_dollars(richer["head_gain"], "gain"),
     ],
 )
 
 checker.number(
     "q6", lifts["light"], kind="change", shown_decimals=3,
-    hint="For the light buyers only (customers['light_buyer']), divide the program arm's mean revenue by the "
+    hint="For the lighter half only (customers['light_buyer']), divide the program arm's mean revenue by the "
     "control arm's, and subtract 1.",
     traps=[
-        (lifts["heavy"], "That is the heavy buyers' lift; take the customers with light_buyer == True."),
+        (lifts["heavy"], "That is the heavier half's lift; take the customers with light_buyer == True."),
         (lifts["light_members"], "That compares the light members with the control arm: keep the whole program "
          "arm, members and non-members, or the selection trap comes back."),
     ],
@@ -166,15 +195,18 @@ checker.number(
 
 checker.number(
     "q7", liability["dollars"], kind="money", shown_decimals=0,
-    hint="Simulate replace(default_design, reward_threshold=1000, reward_value=20) and read summary['liability'] "
-    "(points outstanding x 20 $ / 1,000 points).",
+    hint="Simulate replace(default_design, reward_threshold=750, reward_value=15) and read summary['liability'] "
+    "(points outstanding x 15 $ / 750 points).",
     traps=[
         (liability["points"], "That is the number of points outstanding; convert it to dollars: each point is worth "
-         "20 $ / 1,000 points."),
-        (liability["default"], "That is the default design's liability; set reward_threshold=1000 and "
-         "reward_value=20."),
+         "15 $ / 750 points."),
+        (liability["default"], "That is the default design's liability; set reward_threshold=750 and "
+         "reward_value=15."),
+        (liability["chapter"], "That is the chapter's 1,000-point design; set reward_threshold=750 and "
+         "reward_value=15."),
         (liability["breakage"], "That is the breakage, a share of points; the question asks for the liability, in "
          "dollars."),
+        *_whole_dollars(liability["dollars"], "liability"),
     ],
 )
 
