@@ -535,6 +535,19 @@ def test_student_copy_is_up_to_date(master, tmp_path):
 
 
 @pytest.mark.parametrize("master", MASTERS, ids=lambda p: p.parent.name)
+def test_student_copy_gives_no_answer_away(master):
+    """Explanations ("**Why b.**", "**Why this number.**") are tagged solution-only in the master,
+    so the student copy never shows them; every master hides at least its explanations."""
+    nb = nbformat.read(ex.student_path(master), as_version=4)
+    shown = [c.source.splitlines()[0] for c in nb.cells
+             if c.cell_type == "markdown" and c.source.lstrip().startswith("**Why")]
+    assert not shown, f"{master.parent.name}: the student copy shows explanations {shown}: tag them solution-only"
+    master_nb = nbformat.read(master, as_version=4)
+    tags = {t for c in master_nb.cells for t in c.metadata.get("tags", [])}
+    assert tags & {"solution", "solution-only"}, f"{master.name} tags no cell solution or solution-only"
+
+
+@pytest.mark.parametrize("master", MASTERS, ids=lambda p: p.parent.name)
 def test_master_is_committed_with_every_check_passing(master):
     nb = nbformat.read(master, as_version=4)
     printed = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
