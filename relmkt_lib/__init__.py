@@ -26,6 +26,8 @@ _SUBMODULES = (
     "contractual",
     "btyd",
     "loyalty",
+    "churn",
+    "uplift",
     "plotting",
     "exercises",
     "exceptions",

@@ -1,0 +1,251 @@
+"""fit_churn_model on customer tables as practitioners export them: cleaning, scores, refusals."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from relmkt_lib._churn_model import MIN_CLASS_ROWS, ChurnModel, fit_churn_model
+from relmkt_lib.exceptions import NotFittedError
+
+
+def messy_table(n: int = 1000, seed: int = 0) -> pd.DataFrame:
+    """A CRM export: ids, Yes/No target, numbers as text with blanks, a text category, NaN, a constant."""
+    rng = np.random.default_rng(seed)
+    monthly = rng.gamma(2.0, 20.0, n)
+    tenure = rng.integers(1, 72, n).astype(float)
+    contract = rng.choice(["month-to-month", "one year", "two year"], n)
+    logit = -0.5 + 0.04 * (monthly - 40) - 0.05 * (tenure - 36) + 1.0 * (contract == "month-to-month")
+    churn = rng.random(n) < 1 / (1 + np.exp(-logit))
+    monthly_text = np.array([f" {v:.1f}" for v in monthly], dtype=object)
+    monthly_text[::25] = ""                       # 40 blank cells
+    tenure[::50] = np.nan                         # 20 missing
+    return pd.DataFrame({
+        "customerID": [f"{i:04d}-AB{i % 7}" for i in range(n)],
+        "MonthlyCharges": monthly_text,
+        "tenure": tenure,
+        "Contract": contract,
+        "Country": "CA",
+        "Churn": np.where(churn, "Yes", "No"),
+    }, index=pd.RangeIndex(100, 100 + n))
+
+
+def signal_table(n: int, *, strength: float, seed: int) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    x1, x2 = rng.normal(size=n), rng.normal(size=n)
+    y = rng.random(n) < 1 / (1 + np.exp(-strength * (x1 - 0.5 * x2)))
+    return pd.DataFrame({"x1": x1, "x2": x2, "segment": rng.choice(list("abc"), n), "churned": y.astype(int)})
+
+
+def test_messy_table_fits_and_reports():
+    df = messy_table()
+    m = fit_churn_model(df, "Churn", rng=1)
+    r = m.report_
+    assert r.loc["customerID", "role"] == "id"
+    assert r.loc["MonthlyCharges", "role"] == "number (from text)"
+    assert r.loc["MonthlyCharges", "missing"] == 40
+    assert r.loc["tenure", "role"] == "number" and r.loc["tenure", "missing"] == 20
+    assert r.loc["Contract", "role"] == "category" and r.loc["Contract", "missing"] == 0
+    assert r.loc["Country", "role"] == "dropped" and "constant" in r.loc["Country", "action"]
+    assert r.loc["Churn", "role"] == "target"
+    assert m.features_ == ["MonthlyCharges", "tenure", "Contract"]
+    assert m.positive_ == "Yes"
+    assert list(m.cv_scores_.columns) == ["roc_auc", "pr_auc", "brier", "log_loss"]
+    assert list(m.cv_scores_.index) == [1, 2, 3, 4, 5, "mean"]
+    assert m.cv_scores_.loc["mean", "roc_auc"] == pytest.approx(m.cv_scores_.loc[1:5, "roc_auc"].mean())
+    assert m.cv_scores_.loc["mean", "roc_auc"] > 0.75
+    # the pipeline is sklearn's: a ColumnTransformer, then the classifier
+    assert [name for name, _ in m.pipeline_.steps] == ["prepare", "model"]
+    assert type(m.pipeline_.named_steps["model"]).__name__ == "LogisticRegression"
+    assert "customerID" not in set(m.pipeline_.named_steps["prepare"].feature_names_in_)
+    # the probability is of "Yes": a logistic regression's mean fitted probability is the share of "Yes"
+    p = m.predict_proba(df)
+    assert p.mean() == pytest.approx((df["Churn"] == "Yes").mean(), abs=0.005)
+    assert p[df["Churn"] == "Yes"].mean() > p[df["Churn"] == "No"].mean()
+
+
+def test_callers_frame_not_modified():
+    df = messy_table()
+    before = df.copy()
+    m = fit_churn_model(df, "Churn", rng=1)
+    m.predict_proba(df)
+    pd.testing.assert_frame_equal(df, before)
+
+
+def test_separable_problem_scores_high_and_noise_near_half():
+    strong = fit_churn_model(signal_table(2000, strength=4.0, seed=1), "churned", rng=0)
+    assert strong.cv_scores_.loc["mean", "roc_auc"] > 0.9
+    assert strong.positive_ == 1
+    noise = fit_churn_model(signal_table(2000, strength=0.0, seed=2), "churned", rng=0)
+    assert abs(noise.cv_scores_.loc["mean", "roc_auc"] - 0.5) < 0.05
+    # on noise the base rate is the best forecast: Brier near p(1 - p), log loss near the entropy
+    p = signal_table(2000, strength=0.0, seed=2)["churned"].mean()
+    assert noise.cv_scores_.loc["mean", "brier"] == pytest.approx(p * (1 - p), abs=0.01)
+    entropy = -(p * np.log(p) + (1 - p) * np.log(1 - p))
+    assert noise.cv_scores_.loc["mean", "log_loss"] == pytest.approx(entropy, abs=0.02)
+    assert noise.cv_scores_.loc["mean", "pr_auc"] == pytest.approx(p, abs=0.05)
+
+
+def test_gradient_boosting_works_too():
+    m = fit_churn_model(signal_table(2000, strength=4.0, seed=3), "churned", model="gradient_boosting", cv=3, rng=0)
+    assert type(m.pipeline_.named_steps["model"]).__name__ == "HistGradientBoostingClassifier"
+    assert m.cv_scores_.loc["mean", "roc_auc"] > 0.9
+    assert len(m.cv_scores_) == 4
+
+
+def test_same_rng_same_scores():
+    df = messy_table(600)
+    a = fit_churn_model(df, "Churn", model="gradient_boosting", cv=3, rng=7).cv_scores_
+    b = fit_churn_model(df, "Churn", model="gradient_boosting", cv=3, rng=7).cv_scores_
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test_predict_proba_aligned_to_shuffled_index():
+    df = messy_table()
+    m = fit_churn_model(df, "Churn", rng=1)
+    p = m.predict_proba(df)
+    shuffled = df.sample(frac=1, random_state=3).drop(columns=["Churn", "customerID"])
+    q = m.predict_proba(shuffled)
+    assert q.index.equals(shuffled.index)
+    pd.testing.assert_series_equal(q.sort_index(), p.sort_index())
+    assert ((q > 0) & (q < 1)).all() and q.name == "p_Yes"
+    # a category never seen in training still gets a probability
+    new = shuffled.head(3).copy()
+    new["Contract"] = "three year"
+    assert m.predict_proba(new).notna().all()
+
+
+def test_predict_proba_refuses_text_in_a_number_column():
+    df = messy_table()
+    m = fit_churn_model(df, "Churn", rng=1)
+    new = df.head(5).copy()
+    new.loc[102, "MonthlyCharges"] = "12,5"
+    with pytest.raises(ValueError, match=re.escape("column 'MonthlyCharges' of df: 1 row(s) are text in a column "
+                                                   "of numbers; the first is row 102 (value '12,5')")):
+        m.predict_proba(new)
+
+
+@pytest.mark.parametrize("yes,no,positive", [
+    (True, False, True), ("True", "False", "True"), (1, 0, 1), ("1", "0", "1"), (1.0, 0.0, 1.0),
+    ("churned", "active", "churned"), (" yes", "no ", " yes"),
+])
+def test_target_codings(yes, no, positive):
+    df = signal_table(600, strength=2.0, seed=4)
+    df["churned"] = np.where(df["churned"] == 1, pd.Series([yes] * 600, dtype=object),
+                             pd.Series([no] * 600, dtype=object))
+    m = fit_churn_model(df, "churned", cv=3, rng=0)
+    assert m.positive_ == positive
+    p = m.predict_proba(df)
+    assert p[df["churned"] == yes].mean() > p[df["churned"] == no].mean() + 0.2
+    base = fit_churn_model(signal_table(600, strength=2.0, seed=4), "churned", cv=3, rng=0)
+    pd.testing.assert_frame_equal(m.cv_scores_, base.cv_scores_)
+
+
+def test_positive_named_when_the_rule_cannot_tell():
+    df = signal_table(600, strength=2.0, seed=5)
+    df["churned"] = np.where(df["churned"] == 1, "gold", "silver")
+    with pytest.raises(ValueError, match=re.escape("target 'churned' has the values ['silver', 'gold']: say which "
+                                                   "one is the event to predict, e.g. positive='gold'")):
+        fit_churn_model(df, "churned", cv=3)
+    m = fit_churn_model(df, "churned", cv=3, positive="gold", rng=0)
+    assert m.positive_ == "gold"
+    p = m.predict_proba(df)
+    assert p[df["churned"] == "gold"].mean() > p[df["churned"] == "silver"].mean() + 0.2
+    flipped = fit_churn_model(df, "churned", cv=3, positive="silver", rng=0).predict_proba(df)
+    np.testing.assert_allclose(flipped, 1 - p, atol=1e-3)
+    with pytest.raises(ValueError, match=re.escape("positive='bronze' is not a value of target 'churned'")):
+        fit_churn_model(df, "churned", cv=3, positive="bronze")
+
+
+def test_named_id_column_is_dropped_even_without_an_id_name():
+    df = signal_table(600, strength=2.0, seed=6)
+    df["ref"] = np.arange(600) * 3 + 1000        # unique integers, not named like an id: a feature by default
+    assert "ref" in fit_churn_model(df, "churned", cv=3, rng=0).features_
+    m = fit_churn_model(df, "churned", customer_col="ref", cv=3, rng=0)
+    assert m.report_.loc["ref", "role"] == "id" and "ref" not in m.features_
+
+
+def test_unique_text_column_is_an_id():
+    df = signal_table(600, strength=2.0, seed=6)
+    df["email"] = [f"person{i}@example.com" for i in range(600)]
+    m = fit_churn_model(df, "churned", cv=3, rng=0)
+    assert m.report_.loc["email", "role"] == "id"
+
+
+def test_refuses_single_class():
+    df = signal_table(300, strength=1.0, seed=7).assign(churned="No")
+    with pytest.raises(ValueError, match=re.escape("target 'churned' has one value only ('No', 300 rows)")):
+        fit_churn_model(df, "churned")
+
+
+def test_refuses_three_values():
+    df = signal_table(600, strength=1.0, seed=7)
+    df["churned"] = np.where(df["churned"] == 1, "Yes", "No").astype(object)
+    df.loc[:59, "churned"] = "Maybe"
+    with pytest.raises(ValueError, match=r"target 'churned' has 3 values \[.*'Maybe'.*\], counts .*; a churn model "
+                                         r"needs exactly two"):
+        fit_churn_model(df, "churned")
+
+
+def test_refuses_too_few_rows_in_a_class():
+    df = signal_table(600, strength=1.0, seed=8)
+    df["churned"] = 0
+    df.loc[: MIN_CLASS_ROWS - 2, "churned"] = 1      # 49 churners
+    with pytest.raises(ValueError, match=re.escape("target 'churned' has 49 row(s) of 1 (and 551 of the other "
+                                                   "value); at least 50 of each")):
+        fit_churn_model(df, "churned")
+
+
+def test_refuses_missing_target():
+    df = signal_table(600, strength=1.0, seed=8)
+    df["churned"] = df["churned"].map({1: "Yes", 0: "No"}).astype(object)
+    df.loc[5, "churned"] = " "
+    with pytest.raises(ValueError, match=re.escape("column 'churned': 1 row(s) have no target value; the first is "
+                                                   "row 5 (value ' ')")):
+        fit_churn_model(df, "churned")
+
+
+def test_refuses_target_as_feature():
+    df = signal_table(600, strength=1.0, seed=9)
+    df["churn_flag"] = np.where(df["churned"] == 1, "Y", "N")
+    with pytest.raises(ValueError, match=re.escape("column 'churn_flag' holds the target 'churned' again")):
+        fit_churn_model(df, "churned")
+    with pytest.raises(ValueError, match=re.escape("target and customer_col are both 'churned'")):
+        fit_churn_model(signal_table(600, strength=1.0, seed=9), "churned", customer_col="churned")
+
+
+def test_refuses_typos_in_a_number_column():
+    df = messy_table()
+    df.loc[110, "MonthlyCharges"] = "12,5"
+    with pytest.raises(ValueError, match=re.escape("column 'MonthlyCharges': 1 row(s) are text in a column of "
+                                                   "numbers; the first is row 110 (value '12,5')")):
+        fit_churn_model(df, "Churn")
+
+
+def test_refuses_bad_settings_and_missing_columns():
+    df = signal_table(600, strength=1.0, seed=10)
+    with pytest.raises(ValueError, match=re.escape("model must be one of ['logistic', 'gradient_boosting']")):
+        fit_churn_model(df, "churned", model="forest")
+    with pytest.raises(ValueError, match=re.escape("cv must be a whole number of folds of at least 2")):
+        fit_churn_model(df, "churned", cv=1)
+    with pytest.raises(ValueError, match=re.escape("column 'Churned' is missing from df (did you mean 'churned'?)")):
+        fit_churn_model(df, "Churned")
+    with pytest.raises(TypeError, match="rng must be None"):
+        fit_churn_model(df, "churned", rng="x")
+
+
+def test_not_fitted_contract():
+    m = ChurnModel(model="gradient_boosting")
+    assert repr(m) == "<ChurnModel: gradient_boosting, not fitted>"
+    assert not hasattr(m, "cv_scores_")
+    with pytest.raises(NotFittedError, match="not fitted"):
+        m.predict_proba(signal_table(10, strength=1.0, seed=0))
+    with pytest.raises(NotFittedError):
+        _ = m.pipeline_
+    fitted = fit_churn_model(signal_table(600, strength=2.0, seed=11), "churned", cv=3, rng=0)
+    assert re.fullmatch(r"<ChurnModel: logistic, 3 features, positive=1, cross-validated ROC AUC 0\.\d{3}>",
+                        repr(fitted))
+    pd.testing.assert_frame_equal(fitted.summary(), fitted.cv_scores_)
