@@ -21,7 +21,7 @@ CARD = FOLDER / "README.md"
 SHA256 = "ff9e59285e9dc3f5fa3e0975419e6631ea5bdccd65d818991473d2367e02979c"
 N_BYTES = 3_964_975
 
-#: The published arm table (data card and ../shared/data/hillstrom/README.md), as printed.
+#: The published arm table (datasets/hillstrom/README.md, the data card), as printed.
 ARM_TABLE = [
     ("Mens E-Mail", "21,307", "0.182757", "0.012531", "1.422617", "30,311.69"),
     ("Womens E-Mail", "21,387", "0.151400", "0.008837", "1.077202", "23,038.11"),
@@ -127,7 +127,7 @@ def test_reproduces_the_published_arm_table(hill):
 
 
 def test_effects_against_control(hill):
-    # ../shared/reference/retention-and-contact.md: visit +7.66 / +4.52 points, conversion +0.681 / +0.311
+    # the widely quoted effects of the two e-mails (Hillstrom 2008 challenge): visit +7.66 / +4.52 points, conversion +0.681 / +0.311
     # points, spend per customer +$0.7698 / +$0.4244 (Mens / Womens against No E-Mail).
     means = hill.groupby("segment", observed=True)[["visit", "conversion", "spend"]].mean()
     lift = means.loc[["Mens E-Mail", "Womens E-Mail"]] - means.loc["No E-Mail"]
