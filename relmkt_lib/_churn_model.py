@@ -208,30 +208,38 @@ def _prepare(df: pd.DataFrame, kinds: dict[str, str], *, name: str = "df") -> pd
 
 
 def _build_pipeline(kinds: dict[str, str], model: str, random_state: int) -> Any:
+    import numpy as np
     from sklearn.compose import ColumnTransformer
     from sklearn.ensemble import HistGradientBoostingClassifier
     from sklearn.impute import SimpleImputer
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import Pipeline
-    from sklearn.preprocessing import OneHotEncoder, StandardScaler
+    from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder, StandardScaler
 
     numbers = [c for c, k in kinds.items() if k != "category"]
     categories = [c for c, k in kinds.items() if k == "category"]
-    number_steps = [("impute", SimpleImputer(strategy="median"))]
-    if model == "logistic":
-        number_steps.append(("scale", StandardScaler()))
     parts = []
-    if numbers:
-        parts.append(("numbers", Pipeline(number_steps), numbers))
-    if categories:
-        parts.append(("categories", Pipeline([
-            ("impute", SimpleImputer(strategy="most_frequent")),
-            ("one_hot", OneHotEncoder(handle_unknown="infrequent_if_exist", max_categories=MAX_CATEGORIES,
-                                      sparse_output=False))]), categories))
     if model == "logistic":
-        clf = LogisticRegression(max_iter=1000)
-    else:
-        clf = HistGradientBoostingClassifier(random_state=random_state)
+        if numbers:
+            parts.append(("numbers", Pipeline([("impute", SimpleImputer(strategy="median")),
+                                               ("scale", StandardScaler())]), numbers))
+        if categories:
+            parts.append(("categories", Pipeline([
+                ("impute", SimpleImputer(strategy="most_frequent")),
+                ("one_hot", OneHotEncoder(handle_unknown="infrequent_if_exist", max_categories=MAX_CATEGORIES,
+                                          sparse_output=False))]), categories))
+        return Pipeline([("prepare", ColumnTransformer(parts)), ("model", LogisticRegression(max_iter=1000))])
+    # gradient boosting handles missing values and categories natively (no imputation, no one-hot):
+    # numbers pass through, each text column becomes one integer code per category (rare ones pooled,
+    # unknown ones read as missing) and the booster splits on categories directly
+    if numbers:
+        parts.append(("numbers", "passthrough", numbers))
+    if categories:
+        parts.append(("categories", OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=np.nan,
+                                                   max_categories=MAX_CATEGORIES), categories))
+    is_category = [False] * len(numbers) + [True] * len(categories)
+    clf = HistGradientBoostingClassifier(random_state=random_state,
+                                         categorical_features=is_category if categories else None)
     return Pipeline([("prepare", ColumnTransformer(parts)), ("model", clf)])
 
 
