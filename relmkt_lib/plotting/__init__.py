@@ -10,6 +10,8 @@ One private module per domain (``_metrics``, ``_rfm``, ...); this file only re-e
 
 from ._btyd import *
 from ._btyd import __all__ as _btyd_all
+from ._churn import *
+from ._churn import __all__ as _churn_all
 from ._clv import *
 from ._clv import __all__ as _clv_all
 from ._cohorts import *
@@ -40,4 +42,5 @@ __all__ = [
     *_contractual_all,
     *_btyd_all,
     *_loyalty_all,
+    *_churn_all,
 ]
