@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .._checks import check_dataframe, check_probability, plain, require_columns
+from .._checks import check_dataframe, check_probability, first_bad_row, plain, require_columns
 from ._base import get_axes, money_axis, percent_axis
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -32,9 +32,9 @@ def _columns(table: Any, columns: list[str], name: str) -> pd.DataFrame:
     for col in columns:
         bad = ~np.isfinite(values[col].to_numpy())
         if bad.any():
-            first = table.index[int(np.flatnonzero(bad)[0])]
+            first, row = first_bad_row(table, bad)
             raise ValueError(f"{name}.{col} has {int(bad.sum())} missing or non-numeric value(s); the first is in "
-                             f"row {first!r} ({table.loc[first, col]!r}). Pass the table as the kit returns it")
+                             f"row {first!r} ({row[col]!r}). Pass the table as the kit returns it")
     return values
 
 
