@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import re
 import subprocess
@@ -160,7 +161,13 @@ def test_data_dir_override_and_clear_error(monkeypatch, tmp_path):
 
 
 def csv_files(name: str) -> list[Path]:
-    return sorted((DATA / name).glob("*.csv"))
+    return sorted([*(DATA / name).glob("*.csv"), *(DATA / name).glob("*.csv.gz")])
+
+
+def read_text(path: Path) -> str:
+    """A shipped table's text (gzipped tables are unpacked)."""
+    raw = path.read_bytes()
+    return (gzip.decompress(raw) if path.suffix == ".gz" else raw).decode("utf-8")
 
 
 #: The versions the shipped files were generated with (constraints.txt, Python 3.11+). Random
@@ -176,7 +183,7 @@ def test_rebuild_is_byte_identical(name, tmp_path):
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     shipped = {p.name: sha256(p) for p in csv_files(name)}
-    rebuilt = {p.name: sha256(p) for p in sorted(tmp_path.glob("*.csv"))}
+    rebuilt = {p.name: sha256(p) for p in sorted([*tmp_path.glob("*.csv"), *tmp_path.glob("*.csv.gz")])}
     assert shipped == rebuilt
 
 
@@ -186,10 +193,11 @@ def test_data_card_documents_every_column(name):
     assert "CC BY 4.0" in card
     for path in csv_files(name):
         assert f"`{path.name}`" in card, path.name
-        header = path.read_text(encoding="utf-8").split("\n", 1)[0].split(",")
+        text = read_text(path)
+        header = text.split("\n", 1)[0].split(",")
         missing = [col for col in header if f"`{col}`" not in card]
         assert not missing, f"{name}/README.md does not describe {missing} of {path.name}"
-        n_rows = path.read_text(encoding="utf-8").count("\n") - 1
+        n_rows = text.count("\n") - 1
         stated = re.search(rf"\| `{re.escape(path.name)}` \| ([\d,]+) \|", card)
         assert stated is None or int(stated.group(1).replace(",", "")) == n_rows, (
             f"{name}/README.md states {stated.group(1)} rows for {path.name}, the file has {n_rows:,}")
@@ -199,8 +207,8 @@ def test_data_card_documents_every_column(name):
 
 
 def test_csv_format_is_deterministic_text():
-    for path in DATA.glob("*/*.csv"):
-        raw = path.read_bytes()
+    for path in [*DATA.glob("*/*.csv"), *DATA.glob("subscriptions/*.csv.gz")]:
+        raw = read_text(path).encode("utf-8")
         assert b"\r" not in raw and raw.endswith(b"\n"), path
         raw.decode("utf-8")
 
@@ -353,3 +361,102 @@ def test_subscriptions_churn_signal_and_truth():
     assert rate(s["support_contacts_90d"].clip(upper=3)).is_monotonic_increasing
     assert rate("plan")["basic"] > rate("plan")["premium"]
     assert 0.3 < s["cancelled"].mean() < 0.7
+
+
+# ---------------------------------------------------------------- the randomised retention offer
+
+
+@pytest.fixture(scope="module")
+def retention_test():
+    test = datasets.load_retention_offer()
+    truth = datasets.load_retention_offer(truth=True)
+    return test, truth, test.merge(truth, on="customer_id", validate="one_to_one")
+
+
+def test_retention_offer_is_a_clean_randomised_test(retention_test):
+    test, truth, m = retention_test
+    assert len(test) == len(truth) == 20_000
+    assert test["customer_id"].tolist() == list(range(10_001, 30_001))
+    assert int(test["offer"].sum()) == 10_000
+    subs = datasets.load_subscriptions()
+    assert set(test["customer_id"]).isdisjoint(subs["customer_id"])
+    assert list(test.columns[1:11]) == [c for c in subs.columns if c not in ("customer_id", "cancelled",
+                                                                         "cancel_date")]
+    # everyone was active on the day of the offer; churn is read over six renewals
+    assert (test["start_date"] <= "2025-12-31").all()
+    left = test["cancel_date"].dropna()
+    assert left.between("2026-01-01", "2026-06-28").all() and len(left) == int(test["churned"].sum())
+    assert (test["cancel_date"].dt.day == test["start_date"].dt.day)[test["churned"]].all()
+    # randomisation balances what was measured before the offer
+    for col in ("support_contacts_90d", "monthly_charge", "tenure_months"):
+        a, b = m.loc[m["offer"], col], m.loc[~m["offer"], col]
+        se = np.sqrt(a.var() / len(a) + b.var() / len(b))
+        assert abs(a.mean() - b.mean()) < 3 * se, col
+
+
+def test_retention_truth_is_consistent(retention_test):
+    _, truth, m = retention_test
+    # the observed outcome is the potential outcome of the assigned arm
+    assert (m["churned"] == np.where(m["offer"], m["churn_if_offer"], m["churn_if_control"])).all()
+    # types follow from the two potential outcomes
+    expected = np.select([m["churn_if_control"] & ~m["churn_if_offer"], ~m["churn_if_control"] & ~m["churn_if_offer"],
+                          m["churn_if_control"] & m["churn_if_offer"]], ["persuadable", "sure_thing", "lost_cause"],
+                         default="sleeping_dog")
+    assert (m["customer_type"] == expected).all()
+    # the effect column and the closed form of six renewals
+    assert np.allclose(truth["effect"], truth["p_churn_offer"] - truth["p_churn_control"], atol=2e-5)
+    # (theta is written with 5 decimals: six renewals carry its rounding up to 3e-5)
+    assert np.allclose(truth["p_churn_control"], 1 - (1 - truth["theta"]) ** 6, atol=1e-4)
+    assert np.allclose(truth["p_churn_offer"], 1 - (1 - truth["theta_offer"]) ** 6, atol=1e-4)
+    # common random numbers: a persuadable's offer lowers risk, a sleeping dog's raises it
+    kinds = truth.groupby("customer_type")["effect"]
+    assert kinds.max()["persuadable"] < 0 < kinds.min()["sleeping_dog"]
+    # segment rules as stated in the data card
+    spec = datasets.SUBSCRIPTIONS_TRUTH["retention_offer"]["segments"]
+    seg = m["segment"]
+    assert ((m["support_contacts_90d"] >= 2) == (seg == "service_trouble")).all()
+    assert ((seg == "price_sensitive") <= (m["contract"] == "monthly")).all()
+    big = truth["theta"] > 0.01  # where 5 decimals leave the ratio precise
+    log_ratio = np.log(np.log1p(-truth["theta_offer"][big]) / np.log1p(-truth["theta"][big]))
+    assert np.allclose(log_ratio, seg[big].map({k: v[1] for k, v in spec.items()}), atol=0.01)
+
+
+def test_retention_offer_card_figures(retention_test):
+    """The figures the data card and chapter 10 state, from the shipped files."""
+    test, truth, _ = retention_test
+    rates = test.groupby("offer")["churned"].mean()
+    assert round(100 * rates[False], 2) == 9.55 and round(100 * rates[True], 2) == 6.08
+    assert round(truth["effect"].mean(), 4) == -0.0309
+    assert truth["customer_type"].value_counts().to_dict() == {
+        "sure_thing": 18_059, "lost_cause": 1_146, "persuadable": 695, "sleeping_dog": 100}
+    seg = truth.groupby("segment")[["p_churn_control", "p_churn_offer"]].mean().mul(100).round(1)
+    assert seg.loc["inert_annual"].tolist() == [5.6, 9.7]
+    assert seg.loc["price_sensitive"].tolist() == [10.9, 3.7]
+    assert seg.loc["service_trouble"].tolist() == [12.6, 14.7]
+    assert seg.loc["other"].tolist() == [6.7, 5.5]
+    assert truth["segment"].value_counts().to_dict() == {
+        "price_sensitive": 8_864, "other": 7_317, "service_trouble": 2_712, "inert_annual": 1_107}
+
+
+def test_retention_offer_risk_is_not_effect(retention_test):
+    """Ascarza (2018) built in: the riskiest segment is hurt by the offer, and risk ranks worse than effect."""
+    _, truth, _ = retention_test
+    by_segment = truth.groupby("segment")[["p_churn_control", "effect"]].mean()
+    assert by_segment["p_churn_control"].idxmax() == "service_trouble"
+    assert by_segment.loc["service_trouble", "effect"] > 0
+    top20 = int(0.2 * len(truth))
+    by_risk = -truth.nlargest(top20, "p_churn_control")["effect"].sum()
+    by_effect = -truth.nsmallest(top20, "effect")["effect"].sum()
+    assert by_effect > 1.3 * by_risk
+
+
+def test_builder_offer_options():
+    plain = datasets.build_subscriptions(n_customers=300, n_offer=0, rng=3)
+    both = datasets.build_subscriptions(n_customers=300, n_offer=200, rng=3)
+    assert "retention_offer" not in plain and len(both["retention_offer"]) == 200
+    pd.testing.assert_frame_equal(plain["subscribers"], both["subscribers"])  # the offer draws come after
+    for bad in (-1, 50, 2.5, True):
+        with pytest.raises(ValueError, match="n_offer must be 0"):
+            datasets.build_subscriptions(n_customers=300, n_offer=bad, rng=3)
+    with pytest.raises(TypeError, match="truth must be True or False"):
+        datasets.load_retention_offer(truth="yes")

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import gzip
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -19,7 +20,8 @@ __all__ = ["write_tables", "rebuild"]
 
 
 def write_tables(tables: Mapping[str, pd.DataFrame], out_dir: str | os.PathLike, *,
-                 decimals: Mapping[str, int] | None = None) -> list[Path]:
+                 decimals: Mapping[str, int] | None = None,
+                 compress: frozenset[str] | set[str] = frozenset()) -> list[Path]:
     """Write DataFrames as CSV files, byte for byte the same on every run.
 
     UTF-8, ``\\n`` line ends, no index, columns in the frame's order, dates as ISO
@@ -31,6 +33,9 @@ def write_tables(tables: Mapping[str, pd.DataFrame], out_dir: str | os.PathLike,
     tables : mapping of file stem to DataFrame
     out_dir : folder, created if needed
     decimals : mapping of column name to decimals, optional
+    compress : set of file stems, optional
+        Tables written gzipped (``NAME.csv.gz``, level 9, no file name or time stamp in the
+        header, so the bytes are reproducible).
 
     Returns
     -------
@@ -50,18 +55,27 @@ def write_tables(tables: Mapping[str, pd.DataFrame], out_dir: str | os.PathLike,
             elif pd.api.types.is_float_dtype(s):
                 fmt = f"{{:.{decimals.get(col, 2)}f}}"
                 frame[col] = [("" if np.isnan(v) else fmt.format(v)) for v in s.to_numpy(np.float64)]
-        path = out / f"{name}.csv"
-        frame.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+        if name in compress:
+            path = out / f"{name}.csv.gz"
+            text = frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+            with open(path, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw,
+                                                        compresslevel=9, mtime=0) as gz:
+                gz.write(text)
+        else:
+            path = out / f"{name}.csv"
+            frame.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
         written.append(path)
     return written
 
 
-#: The synthetic datasets: builder, seed, and the columns written with more than 2 decimals
-#: (the others are money or rates).
+#: The synthetic datasets: builder, seed, the columns written with more than 2 decimals
+#: (the others are money or rates) and the tables shipped gzipped (to keep datasets/ small).
 _SYNTHETIC = {
-    "boreal": (_boreal.build_boreal, _boreal.BOREAL_SEED, {"lambda_week": 5, "mu_week": 5}),
+    "boreal": (_boreal.build_boreal, _boreal.BOREAL_SEED, {"lambda_week": 5, "mu_week": 5}, frozenset()),
     "subscriptions": (_subscriptions.build_subscriptions, _subscriptions.SUBSCRIPTIONS_SEED,
-                      {"data_usage_gb": 1, "theta0": 5, "theta": 5}),
+                      {"data_usage_gb": 1, "theta0": 5, "theta": 5, "theta_offer": 5,
+                       "p_churn_control": 5, "p_churn_offer": 5, "effect": 5},
+                      frozenset({"retention_offer", "retention_offer_truth"})),
 }
 
 
@@ -84,9 +98,10 @@ def rebuild(name: str, *, out_dir: str | os.PathLike | None = None) -> list[Path
     """
     if name not in _SYNTHETIC:
         raise ValueError(f"unknown dataset {name!r}; the synthetic datasets are {sorted(_SYNTHETIC)}")
-    builder, seed, decimals = _SYNTHETIC[name]
+    builder, seed, decimals, compress = _SYNTHETIC[name]
     tables = builder(rng=seed)
-    return write_tables(tables, data_dir() / name if out_dir is None else out_dir, decimals=decimals)
+    return write_tables(tables, data_dir() / name if out_dir is None else out_dir, decimals=decimals,
+                        compress=compress)
 
 
 def _rebuild_cli(name: str, argv: list[str] | None = None) -> None:

@@ -40,6 +40,7 @@ __all__ = [
     "load_boreal",
     "load_subscriptions",
     "load_subscription_cohorts",
+    "load_retention_offer",
 ]
 
 #: Per table: date columns and nullable integer columns.
@@ -54,6 +55,8 @@ _SCHEMA: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "subscribers": (("start_date", "cancel_date"), ()),
     "cohort_counts": (("cohort",), ()),
     "subscriber_truth": ((), ()),
+    "retention_offer": (("start_date", "cancel_date"), ()),
+    "retention_offer_truth": ((), ()),
 }
 
 
@@ -110,8 +113,8 @@ def _read_cached(path: str, mtime: int, table: str) -> pd.DataFrame:
     return df
 
 
-def _read_table(dataset: str, table: str) -> pd.DataFrame:
-    path = _dataset_file(dataset, f"{table}.csv")
+def _read_table(dataset: str, table: str, *, gzipped: bool = False) -> pd.DataFrame:
+    path = _dataset_file(dataset, f"{table}.csv.gz" if gzipped else f"{table}.csv")
     return _read_cached(str(path), path.stat().st_mtime_ns, table).copy()
 
 
@@ -316,3 +319,31 @@ def load_subscription_cohorts() -> pd.DataFrame:
     ['plan', 'cohort', 'month', 'active']
     """
     return _read_table("subscriptions", "cohort_counts")
+
+
+def load_retention_offer(*, truth: bool = False) -> pd.DataFrame:
+    """The randomised retention test of the subscriptions dataset: 20,000 active subscribers.
+
+    On 2025-12-31 the operator drew 20,000 of its active subscribers at random (another sample of
+    the base that ``load_subscriptions`` describes, ids 10001 to 30000) and offered half of them,
+    at random, 25 % off the monthly bill for six months. ``churned`` says whether the subscriber
+    cancelled at one of the next six renewals (January to June 2026). See
+    ``datasets/subscriptions/README.md``.
+
+    Parameters
+    ----------
+    truth : bool
+        ``True`` returns the simulation's hidden truth instead: for each subscriber the churn
+        probability without and with the offer, the true effect, both potential outcomes and the
+        customer type (persuadable, sure thing, lost cause, sleeping dog). For checking models only:
+        no real data set has it.
+
+    >>> test = load_retention_offer()
+    >>> test.groupby("offer")["churned"].size().tolist()
+    [10000, 10000]
+    >>> load_retention_offer(truth=True)["customer_type"].nunique()
+    4
+    """
+    if not isinstance(truth, bool):
+        raise TypeError(f"truth must be True or False, got {truth!r}")
+    return _read_table("subscriptions", "retention_offer_truth" if truth else "retention_offer", gzipped=True)

@@ -18,7 +18,7 @@ import pandas as pd
 
 from .._checks import as_rng
 
-__all__ = ["SUBSCRIPTIONS_SEED", "SUBSCRIPTIONS_TRUTH", "build_subscriptions"]
+__all__ = ["SUBSCRIPTIONS_SEED", "SUBSCRIPTIONS_TRUTH", "CUSTOMER_TYPES", "build_subscriptions"]
 
 SUBSCRIPTIONS_SEED = 20210101
 SNAPSHOT = pd.Timestamp("2025-12-31")
@@ -39,13 +39,37 @@ SUBSCRIPTIONS_TRUTH = {
         "data_usage_gb": 0.0,          # no effect: a distractor
     },
     "launch_share": 0.30,  # share of subscribers in the January 2021 launch cohort
+    # The randomised retention test of 2025-12-31 (retention_offer.csv): half of a random sample of
+    # the subscribers active that day get the offer; churn is read over the next six renewals.
+    # The offer multiplies a subscriber's complementary log-log churn scale by exp(effect), where the
+    # effect depends on the segment (first match wins, in this order):
+    "retention_offer": {
+        "offer": "25 % off the monthly bill for the next six months",
+        "renewals": 6,            # January to June 2026
+        "base_draw": 2.1,         # subscribers simulated per test subscriber (about half are active)
+        "offer_share": 0.5,
+        "id_start": 10_001,
+        "segments": {  # segment: (rule, effect on the cloglog scale)
+            "service_trouble": ("support_contacts_90d >= 2", 0.2),
+            "inert_annual": ("annual contract, autopay and data use below half the plan's mean", 0.6),
+            "price_sensitive": ("monthly contract", -1.2),
+            "other": ("everyone else", -0.2),
+        },
+    },
+}
+#: The four customer types of a retention offer (potential outcomes: churn without / with the offer).
+CUSTOMER_TYPES = {
+    "persuadable": "leaves without the offer, stays with it",
+    "sure_thing": "stays either way",
+    "lost_cause": "leaves either way",
+    "sleeping_dog": "stays without the offer, leaves with it",
 }
 _REGIONS = ["Montréal", "Montérégie", "Capitale-Nationale", "Laurentides", "Lanaudière",
             "Estrie", "Outaouais", "Mauricie", "Saguenay–Lac-Saint-Jean", "Bas-Saint-Laurent"]
 _REGION_P = [0.27, 0.17, 0.12, 0.10, 0.07, 0.07, 0.06, 0.05, 0.05, 0.04]
 
 
-def build_subscriptions(*, n_customers: int = 5000,
+def build_subscriptions(*, n_customers: int = 5000, n_offer: int = 20_000,
                         rng: None | int | np.random.Generator = None) -> dict[str, pd.DataFrame]:
     """Build the subscriptions tables (see ``datasets/subscriptions/README.md``).
 
@@ -53,6 +77,9 @@ def build_subscriptions(*, n_customers: int = 5000,
     ----------
     n_customers : int
         Number of subscribers who started between January 2021 and December 2025.
+    n_offer : int
+        Number of active subscribers in the randomised retention test of 2025-12-31 (another
+        sample of the same base; 0 leaves the test out). The other tables do not depend on it.
     rng : None, int or numpy.random.Generator
         The shipped dataset uses ``rng=SUBSCRIPTIONS_SEED``.
 
@@ -62,18 +89,33 @@ def build_subscriptions(*, n_customers: int = 5000,
         ``subscribers`` (one row per subscriber, observed on 2025-12-31), ``cohort_counts``
         (per plan and start month, the subscribers still active ``month`` months after the
         start, for the months observed for the whole cohort) and ``subscriber_truth``
-        (``theta0``, the baseline churn probability, and ``theta``, after the covariates).
+        (``theta0``, the baseline churn probability, and ``theta``, after the covariates);
+        with ``n_offer``, ``retention_offer`` (the randomised test: profile, ``offer``, ``churned``
+        within six renewals) and ``retention_offer_truth`` (each subscriber's churn probability
+        with and without the offer, both potential outcomes and the customer type).
 
     Examples
     --------
-    >>> tables = build_subscriptions(n_customers=200, rng=1)
+    >>> tables = build_subscriptions(n_customers=200, n_offer=0, rng=1)
     >>> tables["subscribers"].shape
     (200, 13)
     """
     if isinstance(n_customers, bool) or not isinstance(n_customers, (int, np.integer)) or n_customers < 10:
         raise ValueError(f"n_customers must be a whole number >= 10, got {n_customers!r}")
-    n = int(n_customers)
+    if isinstance(n_offer, bool) or not isinstance(n_offer, (int, np.integer)) or not (n_offer == 0 or n_offer >= 100):
+        raise ValueError(f"n_offer must be 0 (no retention test) or a whole number >= 100, got {n_offer!r}")
     rng = as_rng(rng)
+    subscribers, truth_df = _simulate_base(rng, int(n_customers))
+    tables = {"subscribers": subscribers, "cohort_counts": _cohort_counts(subscribers),
+              "subscriber_truth": truth_df}
+    if n_offer:
+        # drawn after the base, from the same generator: the tables above do not depend on n_offer
+        tables.update(_retention_offer(rng, int(n_offer)))
+    return tables
+
+
+def _simulate_base(rng: np.random.Generator, n: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Subscribers started 2021-2025 and observed on the snapshot, with their true churn probabilities."""
     truth = SUBSCRIPTIONS_TRUTH
     names = list(truth["plans"])
     spec = np.array([truth["plans"][p] for p in names])
@@ -128,8 +170,68 @@ def build_subscriptions(*, n_customers: int = 5000,
     subscribers = subscribers.iloc[order].reset_index(drop=True)
     truth_df = truth_df.iloc[order].reset_index(drop=True)
     subscribers["customer_id"] = truth_df["customer_id"] = np.arange(1, n + 1)
-    return {"subscribers": subscribers, "cohort_counts": _cohort_counts(subscribers),
-            "subscriber_truth": truth_df}
+    return subscribers, truth_df
+
+
+def _retention_offer(rng: np.random.Generator, n_offer: int) -> dict[str, pd.DataFrame]:
+    """The randomised retention test: a sample of active subscribers, half offered, churn over six renewals.
+
+    Each subscriber's two potential outcomes come from one uniform draw ``u`` (common random
+    numbers): the lifetime without the offer is the geometric inverse of ``u`` at ``theta``, with
+    the offer at ``theta_offer``. So a subscriber whose churn probability the offer lowers is a
+    persuadable if ``p_offer <= u < p_control``, and one whose probability it raises is a sleeping
+    dog if ``p_control <= u < p_offer``; the rest are sure things or lost causes.
+    """
+    spec = SUBSCRIPTIONS_TRUTH["retention_offer"]
+    base, truth = _simulate_base(rng, int(np.ceil(spec["base_draw"] * n_offer)))
+    active = ~base["cancelled"].to_numpy()
+    if active.sum() < n_offer:  # pragma: no cover - the base draw leaves a wide margin
+        raise RuntimeError("too few active subscribers drawn for the retention test")
+    keep = np.sort(rng.choice(np.flatnonzero(active), n_offer, replace=False))
+    subs = base.iloc[keep].reset_index(drop=True)
+    theta = truth["theta"].to_numpy()[keep]
+    plan_mean_gb = subs["plan"].map({p: v[5] for p, v in SUBSCRIPTIONS_TRUTH["plans"].items()}).to_numpy()
+    monthly = (subs["contract"] == "monthly").to_numpy()
+    autopay = subs["autopay"].to_numpy(bool)
+    trouble = subs["support_contacts_90d"].to_numpy() >= 2
+    inert = ~monthly & autopay & (subs["data_usage_gb"].to_numpy() < 0.5 * plan_mean_gb)
+    effects = {k: v[1] for k, v in spec["segments"].items()}
+    segment = np.select([trouble, inert, monthly], ["service_trouble", "inert_annual", "price_sensitive"],
+                        default="other")
+    effect = pd.Series(segment).map(effects).to_numpy(float)
+    log_keep = np.log1p(-np.minimum(theta, 1 - 1e-12))
+    theta_offer = -np.expm1(np.exp(effect) * log_keep)
+    renewals = spec["renewals"]
+    p_control = -np.expm1(renewals * log_keep)
+    p_offer = -np.expm1(renewals * np.log1p(-np.minimum(theta_offer, 1 - 1e-12)))
+    u = rng.random(n_offer)
+    # geometric lifetimes by inversion of the same uniform: the first renewal at which the subscriber leaves
+    life_control = np.ceil(np.log1p(-u) / log_keep).astype(np.int64)
+    life_offer = np.ceil(np.log1p(-u) / np.log1p(-np.minimum(theta_offer, 1 - 1e-12))).astype(np.int64)
+    churn_control = life_control <= renewals
+    churn_offer = life_offer <= renewals
+    kind = np.select([churn_control & ~churn_offer, ~churn_control & ~churn_offer, churn_control & churn_offer],
+                     ["persuadable", "sure_thing", "lost_cause"], default="sleeping_dog")
+    n_treated = int(round(spec["offer_share"] * n_offer))
+    offer = np.zeros(n_offer, bool)
+    offer[rng.permutation(n_offer)[:n_treated]] = True
+    life = np.where(offer, life_offer, life_control)
+    churned = life <= renewals
+    day = subs["start_date"].dt.day.to_numpy()
+    months = pd.Period(SNAPSHOT, "M").ordinal + np.where(churned, life, 0)
+    cancel = (pd.PeriodIndex.from_ordinals(months, freq="M").to_timestamp()
+              + pd.to_timedelta(day - 1, unit="D"))
+    ids = spec["id_start"] + np.arange(n_offer)
+    test = subs.drop(columns=["customer_id", "cancelled", "cancel_date"]).assign(
+        offer=offer, churned=churned,
+        cancel_date=pd.Series(cancel.astype("datetime64[ns]")).where(churned).to_numpy())
+    test.insert(0, "customer_id", ids)
+    truth_df = pd.DataFrame({
+        "customer_id": ids, "segment": segment, "theta": theta, "theta_offer": theta_offer,
+        "p_churn_control": p_control, "p_churn_offer": p_offer, "effect": p_offer - p_control,
+        "churn_if_control": churn_control, "churn_if_offer": churn_offer, "customer_type": kind,
+    })
+    return {"retention_offer": test, "retention_offer_truth": truth_df}
 
 
 def _cohort_counts(subs: pd.DataFrame) -> pd.DataFrame:
