@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from ._checks import as_rng, bad_rows_error, check_dataframe, plain, require_columns
+from ._data_checks import report as warn_data
 from ._fitting import FittedModel
 from .exceptions import NotFittedError
 
@@ -52,6 +53,14 @@ ID_TOKENS = frozenset({"id", "ids", "uuid", "guid"})
 ID_HEADS = frozenset({"customer", "client", "cust", "account", "row", "member", "subscriber"})
 ID_TAILS = frozenset({"no", "nr", "num", "number", "code", "key", "ref"})
 MODELS = ("logistic", "gradient_boosting")
+#: Non-blank cells of a text column parsed first when testing whether it holds dates (then all of them).
+DATE_SAMPLE = 200
+#: The report's action for a date column: dropped, with the fix.
+DATE_ACTION = "dates: turn them into numbers (e.g. days since) to use them"
+#: Readable names of scikit-learn scorers, for the importance table's plot label.
+SCORER_LABELS = {"roc_auc": "ROC AUC", "average_precision": "PR AUC (average precision)",
+                 "neg_brier_score": "minus the Brier score", "neg_log_loss": "minus the log loss",
+                 "accuracy": "accuracy"}
 
 
 def _tokens(name: Any) -> list[str]:
@@ -80,6 +89,17 @@ def _blank_to_nan(col: pd.Series) -> pd.Series:
     text = out.map(lambda v: v.strip() if isinstance(v, str) else v)
     blank = text.map(lambda v: isinstance(v, str) and v.lower() in BLANK_WORDS)
     return text.where(~blank.astype(bool), np.nan)
+
+
+def _all_dates(filled: pd.Series) -> bool:
+    """True when every (non-blank) cell reads as an ISO date, ``2024-01-05`` or ``2024-01-05 10:00``."""
+    def parse(values: pd.Series) -> bool:
+        try:
+            return bool(pd.to_datetime(values, format="ISO8601", errors="coerce", utc=True).notna().all())
+        except (ValueError, TypeError, OverflowError):
+            return False
+
+    return bool(len(filled)) and parse(filled.iloc[:DATE_SAMPLE]) and parse(filled)
 
 
 def _as_numbers(col: pd.Series) -> pd.Series:
@@ -147,7 +167,7 @@ def _plan_columns(df: pd.DataFrame, target: str, customer_col: str | None,
             rows.append((name, "id", 0, "identifier: never a feature"))
             continue
         if pd.api.types.is_datetime64_any_dtype(col):
-            rows.append((name, "dropped", 0, "dates: turn them into numbers (e.g. days since) to use them"))
+            rows.append((name, "dropped", 0, DATE_ACTION))
             continue
         values = _blank_to_nan(col) if text else col
         kind, note = "number", "numbers"
@@ -161,6 +181,9 @@ def _plan_columns(df: pd.DataFrame, target: str, customer_col: str | None,
                 bad = values.notna() & _as_numbers(values).isna()
                 raise bad_rows_error(df, bad.to_numpy(), name, "are text in a column of numbers",
                                      "Correct them (e.g. '12,5' -> '12.5') or convert the column yourself.")
+            elif _all_dates(filled):
+                rows.append((name, "dropped", 0, DATE_ACTION))
+                continue
             elif customer_col is None and unique:
                 rows.append((name, "id", 0, "identifier (unique text on every row): never a feature"))
                 continue
@@ -183,6 +206,16 @@ def _plan_columns(df: pd.DataFrame, target: str, customer_col: str | None,
         rows.append((name, kind.replace("number_text", "number (from text)"), missing, note))
     report = pd.DataFrame(rows, columns=["column", "role", "missing", "action"]).set_index("column")
     return kinds, report
+
+
+def _dates_message(dates: list[str]) -> str:
+    """The one warning about date columns left out, with the fix written for the first of them."""
+    first = dates[0]
+    stem = re.sub(r"(^|_)date$", "", first) or first
+    return (f"{len(dates)} date column(s) left out of the model: {dates}. A model reads numbers, not dates: "
+            f"turn each into a number of days at a fixed day and fit again, e.g. "
+            f"cutoff = pd.Timestamp(\"2024-12-31\"); "
+            f"df[\"days_since_{stem}\"] = (cutoff - pd.to_datetime(df[\"{first}\"])).dt.days")
 
 
 def _prepare(df: pd.DataFrame, kinds: dict[str, str], *, name: str = "df") -> pd.DataFrame:
@@ -270,7 +303,11 @@ class ChurnModel(FittedModel):
     report_ : DataFrame
         One row per input column: its ``role``, the ``missing`` cells imputed, the ``action``.
     features_ : list of str
-        The input columns used as features. ``positive_``: the target value modelled.
+        The input columns used as features. ``positive_``: the target value modelled;
+        ``target_``: the outcome column fitted on.
+
+    Methods :meth:`importance` (permutation importance) and :meth:`partial_dependence` say what
+    the model relies on; neither is a causal effect.
     """
 
     def __init__(self, *, model: str = "logistic", cv: int = 5, customer_col: str | None = "customer_id",
@@ -303,6 +340,9 @@ class ChurnModel(FittedModel):
         if not kinds:
             raise ValueError(f"df has no feature column left (see the roles: {report['role'].to_dict()}); "
                              "a model needs at least one column besides the target and the id")
+        dates = [str(c) for c in report.index[report["action"] == DATE_ACTION]]
+        if dates:
+            warn_data(_dates_message(dates))
         X = _prepare(df, kinds)
         random_state = int(as_rng(self.rng).integers(2**31 - 1))
         pipeline = _build_pipeline(kinds, self.model, random_state)
@@ -320,6 +360,7 @@ class ChurnModel(FittedModel):
         self.positive_ = positive
         self.target_ = target
         self._kinds = kinds
+        self._target_keys = frozenset(df[target].map(_target_key))
         return self
 
     def _check_fitted(self) -> Any:
@@ -339,6 +380,169 @@ class ChurnModel(FittedModel):
         require_columns(df, self.features_)
         X = _prepare(df, self._kinds)
         return pd.Series(pipeline.predict_proba(X)[:, 1], index=df.index, name=f"p_{self.positive_}")
+
+    def _outcome(self, df: pd.DataFrame, target: str) -> np.ndarray:
+        """``df[target]`` as 0/1 by the fitted coding; refuses blanks, unseen values and a single class."""
+        col = df[target]
+        missing = col.isna().to_numpy() | col.map(lambda v: isinstance(v, str) and not v.strip()).to_numpy(bool)
+        if missing.any():
+            raise bad_rows_error(df, missing, target, "have no target value",
+                                 "Drop those rows or fill them in: a score needs the known outcome.")
+        keys = col.map(_target_key)
+        unseen = ~keys.isin(self._target_keys).to_numpy()
+        if unseen.any():
+            raise bad_rows_error(df, unseen, target, "hold a value the model was not fitted on",
+                                 f"The model knows {sorted(self._target_keys)}; recode the column the same way.")
+        y = (keys == _target_key(self.positive_)).to_numpy(dtype="int64")
+        if y.min() == y.max():
+            raise ValueError(f"target {target!r} of df has one value only ({plain(col.iloc[0])!r}); measuring "
+                             "the score needs customers of both kinds, e.g. churned and still active")
+        return y
+
+    def importance(self, df: pd.DataFrame, *, target: str | None = None, scoring: str = "roc_auc",
+                   n_repeats: int = 5, rng: None | int | np.random.Generator = None) -> pd.DataFrame:
+        """Permutation importance of each input column: how much the score drops when it is shuffled.
+
+        scikit-learn's ``permutation_importance`` on the whole pipeline, so each row is a column of
+        the table (a text column is shuffled as one column, not dummy by dummy). Each column is
+        shuffled ``n_repeats`` times; the score of ``df`` as it is minus the score with the column
+        shuffled is averaged.
+
+        Permutation importance measures how much the model's score relies on a column **on this
+        data**; it is not a causal effect. A column correlated with another shares its importance
+        with it (shuffle one, the other still carries the information), and a driver of risk is not
+        a lever: changing it for a customer need not change whether they leave. Compute it on
+        held-out customers (rows not used to fit): on the training rows it overstates the columns
+        the model has over-fitted.
+
+        Parameters
+        ----------
+        df : DataFrame
+            Customers with the columns in ``features_`` and the outcome; not modified.
+        target : str, optional
+            The outcome column; by default the one the model was fitted on (``target_``). Its
+            values are read as at fit time (e.g. ``"Yes"``/``"No"``) and both must occur.
+        scoring : str, default "roc_auc"
+            A scikit-learn scorer name (``"average_precision"``, ``"neg_log_loss"``, ...).
+        n_repeats : int, default 5
+            Shuffles per column.
+        rng : None, int or numpy.random.Generator
+            Seeds the shuffles (as ``random_state``): same seed, same table.
+
+        Returns
+        -------
+        DataFrame
+            One row per feature column (index ``column``), columns ``importance_mean`` and
+            ``importance_std`` (over the repeats), largest first; ``attrs`` holds ``scoring``
+            and ``n_repeats``.
+
+        Examples
+        --------
+        >>> rng = np.random.default_rng(0)
+        >>> n = 1200
+        >>> table = pd.DataFrame({"spend": rng.gamma(2.0, 20.0, n), "noise": rng.normal(size=n)})
+        >>> table["churn"] = rng.random(n) < 1 / (1 + np.exp((table["spend"] - 40) / 10))
+        >>> train, held_out = table.iloc[:800], table.iloc[800:]
+        >>> m = fit_churn_model(train, "churn", cv=3, rng=1)
+        >>> imp = m.importance(held_out, rng=2)
+        >>> list(imp.index), list(imp.columns)
+        (['spend', 'noise'], ['importance_mean', 'importance_std'])
+        >>> bool(imp.loc["spend", "importance_mean"] > 0.2), bool(abs(imp.loc["noise", "importance_mean"]) < 0.02)
+        (True, True)
+        """
+        from sklearn.inspection import permutation_importance
+        from sklearn.metrics import get_scorer_names
+
+        pipeline = self._check_fitted()
+        df = check_dataframe(df)
+        target = self.target_ if target is None else target
+        require_columns(df, [*self.features_, target])
+        if not isinstance(scoring, str) or scoring not in get_scorer_names():
+            raise ValueError(f"scoring must be a scikit-learn scorer name such as 'roc_auc' or "
+                             f"'average_precision', got {scoring!r} (see sklearn.metrics.get_scorer_names())")
+        if isinstance(n_repeats, bool) or not isinstance(n_repeats, (int, np.integer)) or n_repeats < 1:
+            raise ValueError(f"n_repeats must be a whole number of shuffles of at least 1, e.g. 5, got {n_repeats!r}")
+        y = self._outcome(df, target)
+        X = _prepare(df, self._kinds)
+        random_state = int(as_rng(rng).integers(2**31 - 1))
+        result = permutation_importance(pipeline, X, y, scoring=scoring, n_repeats=int(n_repeats),
+                                        random_state=random_state)
+        table = pd.DataFrame({"importance_mean": result.importances_mean, "importance_std": result.importances_std},
+                             index=pd.Index(self.features_, name="column"))
+        table = table.sort_values("importance_mean", ascending=False, kind="stable")
+        table.attrs.update(scoring=scoring, score_label=SCORER_LABELS.get(scoring, scoring), n_repeats=int(n_repeats))
+        return table
+
+    def partial_dependence(self, df: pd.DataFrame, column: str, *, grid: int = 20) -> pd.DataFrame:
+        """The model's average predicted risk when every customer's ``column`` is set to each value.
+
+        scikit-learn's ``partial_dependence`` (``kind="average"``) on the whole pipeline: for each
+        value x of the grid, every row of ``df`` gets ``column = x`` (its other columns unchanged)
+        and the predicted probabilities are averaged. A number column is evaluated at its distinct
+        values if there are at most ``grid`` of them, otherwise at ``grid`` evenly spaced values
+        from its 5th to its 95th percentile (scikit-learn's rule); a text column at each of its
+        categories. Blank cells are left out of the grid only.
+
+        It shows how the model's prediction moves with one column, on average. Its limits: when
+        columns are correlated, setting one alone creates unrealistic customers (a two-year
+        customer with one month of tenure) and the curve averages over them; and it describes the
+        model, not the customers: it is not the effect of changing the column (not causal).
+
+        Parameters
+        ----------
+        df : DataFrame
+            Customers with the columns in ``features_`` (the outcome is not needed); not modified.
+        column : str
+            One of ``features_``.
+        grid : int, default 20
+            Most values for a number column (at least 2).
+
+        Returns
+        -------
+        DataFrame
+            Columns ``value`` and ``average_risk``, one row per grid value in increasing order;
+            ``attrs`` holds ``column`` and ``kind`` (``"number"`` or ``"category"``).
+
+        Examples
+        --------
+        >>> rng = np.random.default_rng(0)
+        >>> n = 600
+        >>> table = pd.DataFrame({"spend": rng.gamma(2.0, 20.0, n), "plan": rng.choice(["basic", "plus"], n)})
+        >>> table["churn"] = rng.random(n) < 1 / (1 + np.exp((table["spend"] - 40) / 10))
+        >>> m = fit_churn_model(table, "churn", cv=3, rng=1)
+        >>> pd_spend = m.partial_dependence(table, "spend", grid=5)
+        >>> len(pd_spend), bool(pd_spend["average_risk"].is_monotonic_decreasing)
+        (5, True)
+        >>> list(m.partial_dependence(table, "plan")["value"])
+        ['basic', 'plus']
+        """
+        from sklearn.inspection import partial_dependence as sk_partial_dependence
+
+        pipeline = self._check_fitted()
+        df = check_dataframe(df)
+        if column not in self.features_:
+            raise ValueError(f"column {column!r} is not a feature of this model; its features are {self.features_} "
+                             "(report_ says what happened to the other columns)")
+        require_columns(df, self.features_)
+        if isinstance(grid, bool) or not isinstance(grid, (int, np.integer)) or grid < 2:
+            raise ValueError(f"grid must be a whole number of values of at least 2, e.g. 20, got {grid!r}")
+        X = _prepare(df, self._kinds)
+        values = X[column].dropna()
+        if values.empty:
+            raise ValueError(f"column {column!r} of df is blank on every row: there is no value to vary. "
+                             "Pass customers with values in it")
+        category = self._kinds[column] == "category"
+        # the grid is built here because scikit-learn cannot sort text with blanks (NaN) in it
+        if category:
+            points = np.array(sorted(values.unique()), dtype=object)
+        else:
+            distinct = np.unique(values.to_numpy())
+            points = distinct if len(distinct) <= grid else np.linspace(*np.quantile(values, [0.05, 0.95]), int(grid))
+        result = sk_partial_dependence(pipeline, X, [column], categorical_features=[column] if category else None,
+                                       custom_values={column: points}, kind="average")
+        table = pd.DataFrame({"value": result["grid_values"][0], "average_risk": result["average"][0]})
+        table.attrs.update(column=column, kind="category" if category else "number")
+        return table
 
     def summary(self) -> pd.DataFrame:  # type: ignore[override]
         """The cross-validated scores (``cv_scores_``): there are no parameters with standard errors."""
@@ -362,7 +566,10 @@ def fit_churn_model(df: pd.DataFrame, target: str, *, customer_col: str | None =
     ``"churned"``/``"active"``) is read by :data:`POSITIVE_WORDS`; numbers stored as text with blank
     cells become numbers; text columns are one-hot encoded (values unseen in training are
     pooled with the rare ones); constant columns are dropped; missing cells are filled with the
-    median (numbers) or the most frequent value (text). ``report_`` lists what was done.
+    median (numbers) or the most frequent value (text). Date columns (a datetime dtype, or text
+    whose every non-blank cell reads as an ISO date such as ``2024-01-05`` or
+    ``2024-01-05 10:00``) are dropped, with one warning naming them and the fix (days since a
+    fixed day). ``report_`` lists what was done.
 
     Parameters
     ----------
@@ -383,6 +590,11 @@ def fit_churn_model(df: pd.DataFrame, target: str, *, customer_col: str | None =
     ValueError
         A target with one value, more than two values, missing values or too few rows of a
         value; a column that repeats the target; a text cell in a column of numbers.
+
+    Warns
+    -----
+    DataWarning
+        Once, listing the date columns left out of the model (see ``report_``).
 
     Examples
     --------

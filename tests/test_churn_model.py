@@ -249,3 +249,152 @@ def test_not_fitted_contract():
     assert re.fullmatch(r"<ChurnModel: logistic, 3 features, positive=1, cross-validated ROC AUC 0\.\d{3}>",
                         repr(fitted))
     pd.testing.assert_frame_equal(fitted.summary(), fitted.cv_scores_)
+
+
+# --- what the model relies on: permutation importance and partial dependence ---------------------
+
+def driver_table(n: int = 2000, seed: int = 12) -> pd.DataFrame:
+    """One real driver, one pure-noise column, a text segment that matters a little, blanks in it."""
+    rng = np.random.default_rng(seed)
+    driver, noise = rng.normal(size=n), rng.normal(size=n)
+    segment = rng.choice(["a", "b", "c"], n).astype(object)
+    logit = 2.5 * driver + 0.5 * (segment == "a")
+    segment[::40] = " "
+    churn = rng.random(n) < 1 / (1 + np.exp(-logit))
+    return pd.DataFrame({"customer_id": np.arange(n), "driver": driver, "noise": noise, "segment": segment,
+                         "churned": np.where(churn, "Yes", "No")})
+
+
+def test_importance_ranks_the_driver_first_and_noise_near_zero():
+    df = driver_table()
+    train, held_out = df.iloc[:1200], df.iloc[1200:]
+    m = fit_churn_model(train, "churned", cv=3, rng=0)
+    imp = m.importance(held_out, rng=1)
+    assert list(imp.columns) == ["importance_mean", "importance_std"]
+    assert imp.index.name == "column" and set(imp.index) == {"driver", "noise", "segment"}  # columns, not dummies
+    assert imp.index[0] == "driver" and imp.loc["driver", "importance_mean"] > 0.25
+    assert abs(imp.loc["noise", "importance_mean"]) < 0.01
+    assert imp["importance_mean"].is_monotonic_decreasing and (imp["importance_std"] >= 0).all()
+    assert imp.attrs["scoring"] == "roc_auc" and imp.attrs["n_repeats"] == 5
+
+
+def test_importance_is_the_mean_drop_in_score_and_seeded():
+    from sklearn.inspection import permutation_importance
+
+    df = driver_table(900, seed=13)
+    m = fit_churn_model(df, "churned", model="gradient_boosting", cv=3, rng=0)
+    a = m.importance(df, rng=4, n_repeats=3)
+    pd.testing.assert_frame_equal(a, m.importance(df, rng=4, n_repeats=3))
+    assert not a.equals(m.importance(df, rng=5, n_repeats=3))
+    # the same numbers as scikit-learn's on the cleaned table, with the seed drawn from rng
+    from relmkt_lib._churn_model import _prepare
+    seed = int(np.random.default_rng(4).integers(2**31 - 1))
+    ref = permutation_importance(m.pipeline_, _prepare(df, m._kinds), (df["churned"] == "Yes").astype(int),
+                                 scoring="roc_auc", n_repeats=3, random_state=seed)
+    expected = pd.Series(ref.importances_mean, index=m.features_)
+    np.testing.assert_allclose(a["importance_mean"], expected[a.index])
+    # another scorer, and the target read from a renamed column
+    pr = m.importance(df.rename(columns={"churned": "left"}), target="left", scoring="average_precision", rng=4)
+    assert pr.attrs["score_label"] == "PR AUC (average precision)" and pr.index[0] == "driver"
+
+
+def test_importance_refusals():
+    df = driver_table(600, seed=14)
+    with pytest.raises(NotFittedError, match="not fitted"):
+        ChurnModel().importance(df)
+    m = fit_churn_model(df, "churned", cv=3, rng=0)
+    with pytest.raises(ValueError, match=re.escape("column 'noise' is missing from df")):
+        m.importance(df.drop(columns="noise"))
+    with pytest.raises(ValueError, match=re.escape("column 'churned' is missing from df")):
+        m.importance(df.drop(columns="churned"))
+    with pytest.raises(ValueError, match=re.escape("scoring must be a scikit-learn scorer name")):
+        m.importance(df, scoring="auc")
+    with pytest.raises(ValueError, match=re.escape("n_repeats must be a whole number of shuffles of at least 1")):
+        m.importance(df, n_repeats=0)
+    bad = df.copy()
+    bad.loc[3, "churned"] = "Maybe"
+    with pytest.raises(ValueError, match=re.escape("column 'churned': 1 row(s) hold a value the model was not "
+                                                   "fitted on; the first is row 3 (value 'Maybe')")):
+        m.importance(bad)
+    with pytest.raises(ValueError, match=re.escape("target 'churned' of df has one value only ('No')")):
+        m.importance(df[df["churned"] == "No"])
+    before = df.copy()
+    m.importance(df, rng=0, n_repeats=1)
+    pd.testing.assert_frame_equal(df, before)
+
+
+def test_partial_dependence_of_a_monotone_effect_is_monotone_and_is_an_average_of_predictions():
+    df = driver_table(1500, seed=15)
+    m = fit_churn_model(df, "churned", cv=3, rng=0)
+    pdp = m.partial_dependence(df, "driver", grid=10)
+    assert list(pdp.columns) == ["value", "average_risk"] and len(pdp) == 10
+    assert pdp["value"].is_monotonic_increasing and (np.diff(pdp["average_risk"]) > 0).all()
+    assert pdp.attrs == {"column": "driver", "kind": "number"}
+    # the grid runs from the 5th to the 95th percentile (scikit-learn's rule)
+    np.testing.assert_allclose(pdp["value"].iloc[[0, -1]], np.quantile(df["driver"], [0.05, 0.95]))
+    # by definition: set every customer's driver to x, average the predicted probabilities
+    x = pdp["value"].iloc[3]
+    assert pdp["average_risk"].iloc[3] == pytest.approx(m.predict_proba(df.assign(driver=x)).mean())
+    # gradient boosting, no linear form imposed: still rising overall on a strong monotone effect
+    gb = fit_churn_model(df, "churned", model="gradient_boosting", cv=3, rng=0).partial_dependence(df, "driver")
+    assert gb["average_risk"].iloc[-1] - gb["average_risk"].iloc[0] > 0.5
+    assert np.corrcoef(gb["value"], gb["average_risk"])[0, 1] > 0.9
+
+
+def test_partial_dependence_of_a_category_has_one_row_per_category():
+    df = driver_table(1200, seed=16)                  # the segment has blank cells
+    m = fit_churn_model(df, "churned", cv=3, rng=0)
+    pdp = m.partial_dependence(df, "segment")
+    assert list(pdp["value"]) == ["a", "b", "c"] and pdp.attrs["kind"] == "category"
+    assert pdp["average_risk"].idxmax() == 0         # "a" raises the risk in the simulation
+    few = m.partial_dependence(df.assign(driver=np.round(df["driver"])), "driver", grid=50)
+    assert list(few["value"]) == sorted(np.unique(np.round(df["driver"])))   # few distinct values: each one
+
+
+def test_partial_dependence_refusals():
+    df = driver_table(600, seed=17)
+    with pytest.raises(NotFittedError):
+        ChurnModel().partial_dependence(df, "driver")
+    m = fit_churn_model(df, "churned", cv=3, rng=0)
+    with pytest.raises(ValueError, match=re.escape("column 'customer_id' is not a feature of this model; its "
+                                                   "features are ['driver', 'noise', 'segment']")):
+        m.partial_dependence(df, "customer_id")
+    with pytest.raises(ValueError, match=re.escape("column 'noise' is missing from df")):
+        m.partial_dependence(df.drop(columns="noise"), "driver")
+    with pytest.raises(ValueError, match=re.escape("grid must be a whole number of values of at least 2")):
+        m.partial_dependence(df, "driver", grid=1)
+
+
+# --- date columns: dropped, with one warning -------------------------------------------------------
+
+def test_date_columns_are_dropped_with_one_warning_naming_them():
+    from relmkt_lib.exceptions import DataWarning
+
+    df = signal_table(600, strength=2.0, seed=18)
+    days = pd.Timestamp("2024-01-01") + pd.to_timedelta(np.arange(600) % 300, unit="D")
+    df["start_date"] = days
+    iso = pd.Series(days.strftime("%Y-%m-%d %H:%M"), dtype=object)
+    iso[::3] = days[::3].strftime("%Y-%m-%d")
+    iso[::50] = ""                                       # blank cells do not stop the detection
+    df["last_login"] = iso
+    df["note"] = np.where(np.arange(600) % 2, "2024-01-05", "soon")  # not all dates: a category
+    before = df.copy()
+    with pytest.warns(DataWarning) as caught:
+        m = fit_churn_model(df, "churned", cv=3, rng=0)
+    msgs = [str(w.message) for w in caught if issubclass(w.category, DataWarning)]
+    assert len(msgs) == 1
+    assert msgs[0].startswith("2 date column(s) left out of the model: ['start_date', 'last_login']")
+    assert 'df["days_since_start"] = (cutoff - pd.to_datetime(df["start_date"])).dt.days' in msgs[0]
+    for col in ("start_date", "last_login"):
+        assert m.report_.loc[col, "role"] == "dropped"
+        assert m.report_.loc[col, "action"] == "dates: turn them into numbers (e.g. days since) to use them"
+    assert m.report_.loc["note", "role"] == "category"
+    assert m.features_ == ["x1", "x2", "segment", "note"]
+    pd.testing.assert_frame_equal(df, before)
+    # the fix from the message works, and then nothing is said
+    import warnings
+    cutoff = pd.Timestamp("2024-12-31")
+    fixed = df.drop(columns=["start_date", "last_login"]).assign(days_since_start=(cutoff - df["start_date"]).dt.days)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DataWarning)
+        assert "days_since_start" in fit_churn_model(fixed, "churned", cv=3, rng=0).features_

@@ -13,7 +13,9 @@ import pytest  # noqa: E402
 from relmkt_lib.plotting._churn import (  # noqa: E402
     plot_calibration,
     plot_gains,
+    plot_importance,
     plot_lift_bins,
+    plot_partial_dependence,
     plot_profit_curve,
     plot_qini,
     plot_roc,
@@ -44,6 +46,25 @@ def profit():
 
 def qini():
     return pd.DataFrame({"share_targeted": [0, 0.25, 0.5, 0.75, 1.0], "qini": [0, 1, 1, 2, 1.0]})
+
+
+def importance():
+    t = pd.DataFrame({"importance_mean": [0.02, 0.21, 0.0, 0.05], "importance_std": [0.01, 0.03, 0.005, 0.02]},
+                     index=pd.Index(["plan", "spend", "noise", "tenure"], name="column"))
+    t.attrs.update(scoring="roc_auc", score_label="ROC AUC")
+    return t
+
+
+def pd_number():
+    t = pd.DataFrame({"value": [10.0, 20.0, 30.0], "average_risk": [0.6, 0.4, 0.1]})
+    t.attrs.update(column="spend", kind="number")
+    return t
+
+
+def pd_category():
+    t = pd.DataFrame({"value": ["basic", "family", "plus"], "average_risk": [0.6, 0.5, 0.52]})
+    t.attrs.update(column="plan", kind="category")
+    return t
 
 
 def legend(ax):
@@ -143,6 +164,9 @@ def test_qini_random_line_from_origin_to_last_point():
     (plot_calibration, calib(), "customers"),
     (plot_profit_curve, profit(), "best"),
     (plot_qini, qini(), "qini"),
+    (plot_importance, importance(), "importance_std"),
+    (plot_partial_dependence, pd_number(), "average_risk"),
+    (plot_partial_dependence, pd_category(), "value"),
 ])
 def test_missing_column_is_named(func, table, column):
     with pytest.raises(ValueError, match=f"column '{column}' is missing from"):
@@ -156,6 +180,60 @@ def test_non_numeric_value_names_column_and_row_and_input_untouched():
     with pytest.raises(ValueError, match=r"curve.qini has 1 missing or non-numeric value\(s\); the first is in row 2"):
         plot_qini(t)
     pd.testing.assert_frame_equal(t, before)
+
+
+def test_importance_bars_largest_on_top_with_error_bars():
+    _, ax = plt.subplots()
+    assert plot_importance(importance(), ax=ax, title="What the model relies on") is ax
+    assert len(ax.patches) == 4
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    # the y axis is inverted, so the first tick is drawn at the top
+    assert labels == ["spend", "tenure", "plan", "noise"] and ax.yaxis_inverted()
+    assert [p.get_width() for p in ax.patches] == [0.21, 0.05, 0.02, 0.0]
+    from matplotlib.container import BarContainer
+
+    (bars,) = [c for c in ax.containers if isinstance(c, BarContainer)]
+    assert bars.errorbar is not None and bars.errorbar.has_xerr
+    (segments,) = bars.errorbar.lines[2]
+    np.testing.assert_allclose([s[:, 0] for s in segments.get_segments()],
+                               [[0.18, 0.24], [0.03, 0.07], [0.01, 0.03], [-0.005, 0.005]])
+    assert ax.get_xlabel() == "Drop in ROC AUC when the column is shuffled"
+    assert ax.get_ylabel() == "Column" and ax.get_title() == "What the model relies on"
+
+
+def test_importance_top_and_score_label_and_refusals():
+    _, ax = plt.subplots()
+    t = importance()
+    t.attrs["score_label"] = "PR AUC (average precision)"
+    plot_importance(t, top=2, ax=ax)
+    assert len(ax.patches) == 2 and [x.get_text() for x in ax.get_yticklabels()] == ["spend", "tenure"]
+    assert ax.get_xlabel() == "Drop in PR AUC (average precision) when the column is shuffled"
+    assert ax.get_ylabel() == "Column (the 2 largest of 4)"
+    with pytest.raises(ValueError, match="top must be a whole number of columns of at least 1"):
+        plot_importance(importance(), top=0)
+    bad = importance()
+    bad.loc["plan", "importance_std"] = -0.1
+    with pytest.raises(ValueError, match="table.importance_std must be >= 0; row 'plan' holds -0.1"):
+        plot_importance(bad)
+
+
+def test_partial_dependence_line_for_numbers_bars_for_categories():
+    _, ax = plt.subplots()
+    assert plot_partial_dependence(pd_number(), ax=ax) is ax
+    (line,) = ax.get_lines()
+    np.testing.assert_allclose(line.get_xdata(), [10, 20, 30])
+    np.testing.assert_allclose(line.get_ydata(), [0.6, 0.4, 0.1])
+    assert not ax.patches
+    assert ax.get_xlabel() == "spend" and ax.get_ylabel() == "Average predicted churn risk (%)"
+    _, ax = plt.subplots()
+    plot_partial_dependence(pd_category(), ax=ax)
+    assert [p.get_height() for p in ax.patches] == [0.6, 0.5, 0.52] and not ax.get_lines()
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["basic", "family", "plus"]
+    assert ax.get_xlabel() == "plan" and ax.get_ylabel() == "Average predicted churn risk (%)"
+    # without attrs the kind is read from the values
+    _, ax = plt.subplots()
+    plot_partial_dependence(pd.DataFrame({"value": ["x", "y"], "average_risk": [0.1, 0.2]}), ax=ax)
+    assert len(ax.patches) == 2 and ax.get_xlabel() == "value"
 
 
 def test_draws_on_current_axes_when_ax_is_none():
@@ -190,3 +268,25 @@ def test_render_real_data_to_png():
     plot_qini(qini_curve(resp, uplift_score, treat), ax=axes[1, 2])
     fig.savefig(PLOTS / "churn_plots.png", dpi=80)
     assert (PLOTS / "churn_plots.png").stat().st_size > 10_000
+
+
+def test_render_importance_and_partial_dependence_to_png():
+    from relmkt_lib.churn import fit_churn_model
+
+    rng = np.random.default_rng(4)
+    n = 1500
+    spend = rng.gamma(2.0, 20.0, n)
+    plan = rng.choice(["basic", "plus", "family"], n)
+    p = 1 / (1 + np.exp((spend - 35) / 10 - 0.8 * (plan == "basic")))
+    table = pd.DataFrame({"spend": spend, "plan": plan, "noise": rng.normal(size=n),
+                          "churn": (rng.random(n) < p).astype(int)})
+    model = fit_churn_model(table.iloc[:1000], "churn", model="gradient_boosting", cv=3, rng=1)
+    held_out = table.iloc[1000:]
+    PLOTS.mkdir(exist_ok=True)
+    fig, axes = plt.subplots(1, 3, figsize=(15, 4), layout="constrained")
+    plot_importance(model.importance(held_out, rng=2), ax=axes[0])
+    plot_partial_dependence(model.partial_dependence(held_out, "spend"), ax=axes[1])
+    plot_partial_dependence(model.partial_dependence(held_out, "plan"), ax=axes[2])
+    assert [t.get_text() for t in axes[0].get_yticklabels()][0] == "spend"
+    fig.savefig(PLOTS / "churn_importance.png", dpi=80)
+    assert (PLOTS / "churn_importance.png").stat().st_size > 10_000

@@ -1,7 +1,8 @@
 """Plots of churn and uplift results, re-exported by `relmkt_lib.plotting`.
 
 Each function takes a result table (``gains_table``, ``calibration_table``, ``profit_curve``,
-``qini_curve`` of :mod:`relmkt_lib.churn` and :mod:`relmkt_lib.uplift`) or, for ``plot_roc``, the
+``qini_curve`` of :mod:`relmkt_lib.churn` and :mod:`relmkt_lib.uplift`, a ``ChurnModel``'s
+``importance`` and ``partial_dependence`` tables) or, for ``plot_roc``, the
 outcome and the score, draws on one Axes (``ax=None``: the current Axes) and returns it. None of
 them fits a model.
 """
@@ -19,7 +20,8 @@ from ._base import get_axes, money_axis, percent_axis
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
 
-__all__ = ["plot_gains", "plot_lift_bins", "plot_roc", "plot_calibration", "plot_profit_curve", "plot_qini"]
+__all__ = ["plot_gains", "plot_lift_bins", "plot_roc", "plot_calibration", "plot_profit_curve", "plot_qini",
+           "plot_importance", "plot_partial_dependence"]
 
 _DIAGONAL = {"color": "0.5", "ls": "--", "lw": 1}
 
@@ -320,4 +322,110 @@ def plot_qini(curve: pd.DataFrame, *, ax: Axes | None = None, **kwargs: Any) -> 
            ylabel="Incremental responses (Qini)")
     percent_axis(ax, "x")
     ax.legend(frameon=False)
+    return ax
+
+
+def plot_importance(table: pd.DataFrame, *, top: int = 15, ax: Axes | None = None, title: str | None = None,
+                    **kwargs: Any) -> Axes:
+    """Permutation importance: one horizontal bar per column, +-1 standard deviation, largest at the top.
+
+    A bar is how much the score drops when the column is shuffled; a bar near 0 (the grey line)
+    means the model does not rely on that column. Not a causal effect: correlated columns share
+    their importance, and a driver of risk is not a lever.
+
+    Parameters
+    ----------
+    table : DataFrame
+        A ``ChurnModel.importance`` result (``importance_mean``, ``importance_std``, indexed by
+        column; ``attrs["score_label"]`` names the score, "ROC AUC" if absent).
+    top : int, default 15
+        Most columns shown, the largest ones.
+    ax : matplotlib Axes, optional
+    title : str, optional
+    **kwargs
+        Passed to ``Axes.barh``.
+
+    Returns
+    -------
+    Axes
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> t = pd.DataFrame({"importance_mean": [0.02, 0.21, 0.0], "importance_std": [0.01, 0.03, 0.005]},
+    ...                  index=pd.Index(["plan", "spend", "noise"], name="column"))
+    >>> ax = plot_importance(t, ax=ax)
+    >>> [t.get_text() for t in ax.get_yticklabels()], ax.get_xlabel()
+    (['spend', 'plan', 'noise'], 'Drop in ROC AUC when the column is shuffled')
+    """
+    values = _columns(table, ["importance_mean", "importance_std"], "table")
+    if isinstance(top, bool) or not isinstance(top, (int, np.integer)) or top < 1:
+        raise ValueError(f"top must be a whole number of columns of at least 1, e.g. 15, got {top!r}")
+    if (values["importance_std"] < 0).any():
+        i = int(np.flatnonzero(values["importance_std"].to_numpy() < 0)[0])
+        raise ValueError(f"table.importance_std must be >= 0; row {plain(table.index[i])!r} holds "
+                         f"{values['importance_std'].iloc[i]:g}")
+    shown = values.sort_values("importance_mean", ascending=False, kind="stable").head(int(top))
+    ax = get_axes(ax)
+    pos = np.arange(len(shown))
+    ax.barh(pos, shown["importance_mean"].to_numpy(), xerr=shown["importance_std"].to_numpy(),
+            **{"color": "C0", "error_kw": {"ecolor": "0.2", "capsize": 3, "lw": 1}, **kwargs})
+    ax.set_yticks(pos, [str(c) for c in shown.index])
+    ax.invert_yaxis()  # the largest at the top
+    ax.axvline(0, color="0.5", lw=0.8)
+    label = table.attrs.get("score_label", "ROC AUC")
+    where = f" (the {len(shown)} largest of {len(values)})" if len(shown) < len(values) else ""
+    ax.set(xlabel=f"Drop in {label} when the column is shuffled", ylabel=f"Column{where}")
+    if title is not None:
+        ax.set_title(title)
+    return ax
+
+
+def plot_partial_dependence(table: pd.DataFrame, *, ax: Axes | None = None, **kwargs: Any) -> Axes:
+    """Partial dependence: the model's average predicted risk when every customer's value is set to x.
+
+    A line for a number column, one bar per category for a text column. It describes the model,
+    not the customers: with correlated columns it averages over unrealistic customers, and it is
+    not the effect of changing the column.
+
+    Parameters
+    ----------
+    table : DataFrame
+        A ``ChurnModel.partial_dependence`` result (``value``, ``average_risk``; ``attrs`` with
+        ``column`` and ``kind``; without them, a ``value`` of numbers is drawn as a line).
+    ax : matplotlib Axes, optional
+    **kwargs
+        Passed to ``Axes.plot`` (numbers) or ``Axes.bar`` (categories).
+
+    Returns
+    -------
+    Axes
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> t = pd.DataFrame({"value": ["basic", "plus"], "average_risk": [0.3, 0.2]})
+    >>> t.attrs.update(column="plan", kind="category")
+    >>> ax = plot_partial_dependence(t, ax=ax)
+    >>> len(ax.patches), ax.get_xlabel(), ax.get_ylabel()
+    (2, 'plan', 'Average predicted churn risk (%)')
+    """
+    risk = _columns(table, ["average_risk"], "table")["average_risk"].to_numpy()
+    require_columns(table, ["value"], "table")
+    kind = table.attrs.get("kind") or ("number" if pd.api.types.is_numeric_dtype(table["value"]) else "category")
+    if kind not in ("number", "category"):
+        raise ValueError(f"table.attrs['kind'] must be 'number' or 'category', got {kind!r}")
+    ax = get_axes(ax)
+    if kind == "number":
+        x = _columns(table, ["value"], "table")["value"].to_numpy()
+        ax.plot(x, risk, **{"color": "C0", "marker": "o", "ms": 3, **kwargs})
+    else:
+        pos = np.arange(len(risk))
+        ax.bar(pos, risk, **{"color": "C0", **kwargs})
+        ax.set_xticks(pos, [str(v) for v in table["value"]])
+        ax.set_ylim(0, max(float(risk.max()), 0.01) * 1.15)
+    ax.set(xlabel=str(table.attrs.get("column", "value")), ylabel="Average predicted churn risk (%)")
+    percent_axis(ax, "y", decimals=1 if np.ptp(risk) < 0.05 else 0)
     return ax
