@@ -101,8 +101,12 @@ def _purchase_features(before: pd.DataFrame, cut: pd.Timestamp, with_amount: boo
 
 
 def _customer_columns(customers: pd.DataFrame, ids: pd.Index, customer_col: str,
-                      customer_cols: Sequence[str] | None, taken: set[str]) -> pd.DataFrame:
-    """The caller's customer attributes (consent, program membership, ...) for ``ids``."""
+                      customer_cols: Sequence[str] | None, taken: set[str], cut: pd.Timestamp) -> pd.DataFrame:
+    """The caller's customer attributes (consent, program membership, ...) for ``ids``.
+
+    A date column ``NAME`` becomes ``days_since_NAME`` (days from the date to the cutoff): a model
+    reads numbers. A date after the cutoff would leak the future and is refused.
+    """
     check_dataframe(customers, "customers")
     cols = [c for c in customers.columns if c != customer_col] if customer_cols is None else list(customer_cols)
     require_columns(customers, [customer_col, *cols], "customers")
@@ -120,7 +124,22 @@ def _customer_columns(customers: pd.DataFrame, ids: pd.Index, customer_col: str,
         raise ValueError(f"customers has no row for {int(absent.sum())} customer(s) of transactions active by the "
                          f"cutoff; the first is {plain(ids[absent][0])!r}. Add them to customers, or check that "
                          f"both tables write {customer_col!r} the same way (numbers vs text).")
-    return table.reindex(ids)
+    table = table.reindex(ids)
+    for col in [c for c in cols if pd.api.types.is_datetime64_any_dtype(table[c])]:
+        day = table[col].dt.normalize()
+        late = (day > cut).to_numpy()
+        if late.any():
+            raise ValueError(f"customers column {col!r} holds a date after the cutoff {cut.date()} for customer "
+                             f"{plain(table.index[late][0])!r} ({day[late].iloc[0].date()}): a feature may only use "
+                             "what was known at the cutoff. Leave the column out with customer_cols=[...], or "
+                             "rebuild it as of the cutoff.")
+        days = (cut - day).dt.days.astype("float64")
+        if f"days_since_{col}" in taken or f"days_since_{col}" in table.columns:
+            raise ValueError(f"customers column {col!r} would become 'days_since_{col}', which already exists; "
+                             "rename one of them.")
+        table.insert(table.columns.get_loc(col), f"days_since_{col}", days)
+        table = table.drop(columns=col)
+    return table
 
 
 def _contact_features(contacts: pd.DataFrame, before: pd.DataFrame, ids: pd.Index, cut: pd.Timestamp, *,
@@ -176,7 +195,9 @@ def churn_features(transactions: pd.DataFrame, *, customers: pd.DataFrame | None
         The last day the log covers, inclusive; default its last purchase day. The horizon must
         end by it, otherwise quiet customers would be labelled churned for days nobody observed.
     customer_cols : list of str, optional
-        Columns of ``customers`` to pass through; default every column but ``customer_col``.
+        Columns of ``customers`` to pass through; default every column but ``customer_col``. A
+        date column ``NAME`` comes through as ``days_since_NAME``, the days from the date to the
+        cutoff (a date after the cutoff is refused: it would leak the future).
     contacts : DataFrame, optional
         One row per contact (``customer_col``, ``contact_date_col``). Adds ``contacts`` (contacts
         on or before the cutoff), ``responses`` (those followed by a purchase within
@@ -235,7 +256,7 @@ def churn_features(transactions: pd.DataFrame, *, customers: pd.DataFrame | None
     ids = out.index
     if customers is not None:
         out = out.join(_customer_columns(customers, ids, customer_col, customer_cols,
-                                         set(FEATURES) | set(_CONTACT_FEATURES) | {"churned"}))
+                                         set(FEATURES) | set(_CONTACT_FEATURES) | {"churned"}, cut))
     if contacts is not None:
         out = out.join(_contact_features(contacts, before, ids, cut, customer_col=customer_col,
                                          contact_date_col=contact_date_col, group_col=group_col, window=window))

@@ -169,6 +169,16 @@ def _plan_columns(df: pd.DataFrame, target: str, customer_col: str | None,
         if pd.api.types.is_datetime64_any_dtype(col):
             rows.append((name, "dropped", 0, DATE_ACTION))
             continue
+        if not text and pd.api.types.is_integer_dtype(col) and _is_id_name(name):
+            # a repeated id (a campaign, a store, a plan code) names a group: its size means nothing
+            if col.nunique(dropna=False) <= 1:
+                rows.append((name, "dropped", 0, "constant: the same value on every row"))
+                continue
+            missing = int(col.isna().sum())
+            kinds[name] = "category"
+            rows.append((name, "category", missing, "id codes read as categories (not as numbers)"
+                         + (f"; {missing} missing filled with the most frequent value" if missing else "")))
+            continue
         values = _blank_to_nan(col) if text else col
         kind, note = "number", "numbers"
         if text:

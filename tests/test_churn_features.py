@@ -227,3 +227,20 @@ def test_boreal_churn_rate():
     assert (got["recency_days"] <= got["tenure_days"]).all()
     assert got["trend"].between(-1, 1).all() and (got["responses"] <= got["contacts"]).all()
     print(f"Boreal, cutoff 2024-12-31, horizon 365 days: {len(got)} customers, churn rate {got['churned'].mean():.3f}")
+
+
+def test_customer_dates_become_days_before_the_cutoff_and_later_dates_are_refused():
+    joined = pd.to_datetime(["2024-06-30", "2024-01-01", "2023-12-01", "2024-02-01", "2023-06-30 09:00"],
+                            format="mixed")
+    customers = _customers().assign(joined=joined)
+    got = _features(customers=customers)
+    assert "joined" not in got.columns
+    assert list(got.columns).index("days_since_joined") == list(got.columns).index("notes") + 1
+    assert got["days_since_joined"].to_dict() == {"A": 366.0, "B": 150.0, "D": 181.0, "E": 0.0}  # cutoff 2024-06-30
+    assert customers["joined"].dtype.kind == "M"  # the caller's frame is untouched
+    late = customers.assign(joined=customers["joined"].where(customers["customer_id"] != "B",
+                                                             pd.Timestamp("2024-07-01")))
+    with pytest.raises(ValueError, match=r"customers column 'joined' holds a date after the cutoff 2024-06-30 for "
+                                         r"customer 'B' \(2024-07-01\): a feature may only use what was known"):
+        _features(customers=late)
+    assert "days_since_joined" not in _features(customers=late, customer_cols=["member"]).columns

@@ -398,3 +398,15 @@ def test_date_columns_are_dropped_with_one_warning_naming_them():
     with warnings.catch_warnings():
         warnings.simplefilter("error", DataWarning)
         assert "days_since_start" in fit_churn_model(fixed, "churned", cv=3, rng=0).features_
+
+
+def test_repeated_integer_ids_are_codes_not_numbers():
+    """A campaign or store id names a group: it is read as categories, never as a size."""
+    df = signal_table(600, strength=2.0, seed=3)
+    df["campaign_id"] = pd.array(np.random.default_rng(3).choice([101, 205, 999], len(df)), dtype="Int64")
+    df.loc[df.index[:5], "campaign_id"] = pd.NA
+    model = fit_churn_model(df, "churned", rng=0)
+    row = model.report_.loc["campaign_id"]
+    assert row["role"] == "category" and row["missing"] == 5
+    assert "id codes read as categories" in row["action"]
+    assert model.predict_proba(df).between(0, 1).all()
