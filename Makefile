@@ -16,6 +16,9 @@ LAB_ARGS ?=
 LAB_ROOT ?= $(CURDIR)
 # Run pytest on both cores; each notebook stays on one worker (nbval needs that).
 JOBS   ?= 2
+# One OpenMP thread per test worker: scikit-learn's gradient boosting otherwise starts a thread per
+# core in each worker, and two workers on two cores spin against each other (a 1 s fit took 60 s).
+ONE_THREAD := OMP_NUM_THREADS=1
 
 BASE_STAMP := $(VENV)/.relmkt-base
 DEV_STAMP  := $(VENV)/.relmkt-dev
@@ -53,17 +56,17 @@ lab: $(BASE_STAMP)
 	  $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 test: lint
-	RELMKT_STRICT_CHECKS=1 $(PY) -m pytest -p no:cacheprovider -n $(JOBS) --dist loadfile \
+	$(ONE_THREAD) RELMKT_STRICT_CHECKS=1 $(PY) -m pytest -p no:cacheprovider -n $(JOBS) --dist loadfile \
 	  --doctest-modules relmkt_lib tests $(NBVAL) $(NOTEBOOKS) $(MASTERS)
 
 # While developing: the library's tests and doctests only (no notebooks, no browser), in ~30 s.
 test-lib: $(DEV_STAMP)
-	$(PY) -m pytest -p no:cacheprovider -n $(JOBS) --dist loadfile --doctest-modules relmkt_lib tests \
+	$(ONE_THREAD) $(PY) -m pytest -p no:cacheprovider -n $(JOBS) --dist loadfile --doctest-modules relmkt_lib tests \
 	  --ignore=tests/test_browser.py
 
 # Every chapter and exercise master under nbval (strict checks), nothing else.
 test-notebooks: $(DEV_STAMP)
-	RELMKT_STRICT_CHECKS=1 $(PY) -m pytest -p no:cacheprovider -n $(JOBS) --dist loadfile \
+	$(ONE_THREAD) RELMKT_STRICT_CHECKS=1 $(PY) -m pytest -p no:cacheprovider -n $(JOBS) --dist loadfile \
 	  $(NBVAL) $(NOTEBOOKS) $(MASTERS)
 
 # Style and static errors (config in pyproject.toml); the import layers are tests/test_architecture.py.

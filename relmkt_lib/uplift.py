@@ -25,6 +25,8 @@ Athey, S. & Imbens, G. W. (2015). Machine learning methods for estimating hetero
 effects. arXiv:1504.01132 (the transformed outcome).
 Radcliffe, N. J. (2007). Using control groups to target on predicted lift. Direct Marketing
 Analytics Journal 1, 14-21.
+Fleiss, J. L., Levin, B. & Paik, M. C. (2003). Statistical Methods for Rates and Proportions, 3rd ed.,
+Wiley, section 4.2 (the sample size of a two-proportion test).
 Ascarza, E. (2018). Retention futility: targeting high-risk customers might be ineffective.
 Journal of Marketing Research 55(1), 80-98.
 """
@@ -37,7 +39,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._checks import as_rng, check_positive
+from ._checks import as_rng, check_positive, check_probability
 from ._fitting import FittedModel
 from ._uplift_metrics import _as_1d, check_treatment, qini_coefficient, qini_curve, uplift_at_k, uplift_by_decile
 from .exceptions import NotFittedError
@@ -48,6 +50,7 @@ __all__ = [
     "TwoModelUplift",
     "qini_coefficient",
     "qini_curve",
+    "sample_size",
     "targeting_rule",
     "uplift_at_k",
     "uplift_by_decile",
@@ -346,3 +349,68 @@ def targeting_rule(uplift: Any, *, value: Any, cost: Any) -> TargetingDecision:
     profit = float(np.broadcast_to(gain, u.shape)[target].sum())
     result = pd.Series(target, index=uplift.index, name="target") if isinstance(uplift, pd.Series) else target
     return TargetingDecision(target=result, expected_profit=profit, n_targeted=int(target.sum()))
+
+
+def sample_size(p_control: float, effect: float, *, alpha: float = 0.05, power: float = 0.8,
+                treated_share: float = 0.5) -> int:
+    """Customers a randomised test needs to detect a given change in a rate (treated + control).
+
+    The normal-approximation sample size of a two-sided test of two proportions, without
+    continuity correction (Fleiss, Levin & Paik 2003, section 4.2; Chow, Shao & Wang 2008,
+    section 4.2), for a test that gives a share ``r`` of ``n`` customers the treatment:
+
+    ``n = (z_{1-alpha/2} sqrt(pbar (1 - pbar) (1/r + 1/(1 - r)))
+    + z_{power} sqrt(p_T (1 - p_T) / r + p_C (1 - p_C) / (1 - r)))**2 / effect**2``
+
+    with ``p_C = p_control``, ``p_T = p_control + effect`` and ``pbar = r p_T + (1 - r) p_C``,
+    the rate of the whole test if the treatment did nothing. Each group is rounded up
+    (``ceil(r n)`` treated, ``ceil((1 - r) n)`` controls) and the total is returned; with
+    ``r = 1/2`` it is twice the familiar per-group size.
+
+    Parameters
+    ----------
+    p_control : float in (0, 1)
+        The rate without the treatment (churn, conversion) expected in the control group.
+    effect : float, not 0
+        The change to detect, treated minus control, as a difference of shares (-0.03 for a
+        drop of 3 points): the smallest change worth knowing about, not the one hoped for.
+    alpha : float in (0, 1), default 0.05
+        The chance of declaring an effect when there is none (two-sided).
+    power : float in (0, 1), default 0.8
+        The chance of declaring the effect when it is there.
+    treated_share : float in (0, 1), default 0.5
+        The share of the test's customers who get the treatment (a half needs the fewest).
+
+    Returns
+    -------
+    int
+        Customers in the whole test, treated and control together.
+
+    Examples
+    --------
+    >>> sample_size(0.10, -0.05)             # 435 per group: 10 % against 5 %
+    870
+    >>> sample_size(0.10, -0.05, treated_share=0.8) > 870   # an unequal split costs customers
+    True
+    """
+    from scipy.stats import norm
+
+    p_c = check_probability(p_control, "p_control", allow_zero=False, allow_one=False)
+    try:
+        d = float(effect)
+    except (TypeError, ValueError):
+        raise TypeError(f"effect must be a number (a difference of shares, e.g. -0.03), not {effect!r}") from None
+    if not np.isfinite(d) or d == 0:
+        raise ValueError(f"effect must be a finite difference of shares other than 0, got {effect!r}")
+    p_t = p_c + d
+    if not 0 < p_t < 1:
+        raise ValueError(f"effect moves the rate outside (0, 1): p_control + effect = {p_t:g}; an effect is a "
+                         "difference of shares (-0.03 for 3 points), not a percentage")
+    a = check_probability(alpha, "alpha", allow_zero=False, allow_one=False)
+    b = check_probability(power, "power", allow_zero=False, allow_one=False)
+    r = check_probability(treated_share, "treated_share", allow_zero=False, allow_one=False)
+    pbar = r * p_t + (1 - r) * p_c
+    root = (norm.ppf(1 - a / 2) * np.sqrt(pbar * (1 - pbar) * (1 / r + 1 / (1 - r)))
+            + norm.ppf(b) * np.sqrt(p_t * (1 - p_t) / r + p_c * (1 - p_c) / (1 - r)))
+    n = root**2 / d**2
+    return int(np.ceil(r * n - 1e-9) + np.ceil((1 - r) * n - 1e-9))

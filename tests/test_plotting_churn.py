@@ -158,6 +158,16 @@ def test_qini_random_line_from_origin_to_last_point():
     assert legend(ax) == ["uplift model", "random targeting"]
 
 
+def test_qini_two_rankings_share_one_random_line():
+    _, ax = plt.subplots()
+    plot_qini(qini(), ax=ax, label="by uplift")
+    plot_qini(qini().assign(qini=lambda d: d["qini"] / 2), ax=ax, label="by risk", random_line=False)
+    assert legend(ax) == ["by uplift", "random targeting", "by risk"]
+    assert sum(line.get_label() == "random targeting" for line in ax.get_lines()) == 1
+    with pytest.raises(TypeError, match="random_line must be True or False"):
+        plot_qini(qini(), ax=ax, random_line="no")
+
+
 @pytest.mark.parametrize("func, table, column", [
     (plot_gains, gains(), "cum_capture"),
     (plot_lift_bins, gains(), "lift"),

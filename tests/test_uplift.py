@@ -19,6 +19,7 @@ from relmkt_lib.uplift import (
     TwoModelUplift,
     qini_coefficient,
     qini_curve,
+    sample_size,
     targeting_rule,
     uplift_at_k,
     uplift_by_decile,
@@ -284,3 +285,52 @@ def test_refusals_of_the_targeting_rule():
         targeting_rule([0.1, 0.2], value=[1, 2, 3], cost=1)
     with pytest.raises(ValueError, match=r"^uplift has a missing or infinite value at position 0; fill it"):
         targeting_rule([np.nan, 0.2], value=10, cost=1)
+
+
+# ----------------------------------------------------------------- sample size of a test
+def test_sample_size_by_hand():
+    """10 % against 5 %, alpha 0.05, power 0.8, half treated: pbar = 0.075,
+    per group (1.959964 * sqrt(2 * 0.075 * 0.925) + 0.841621 * sqrt(0.09 + 0.0475))**2 / 0.05**2
+    = (0.730072 + 0.312081)**2 / 0.0025 = 434.4 -> 435 per group (Fleiss et al. 2003's table, no
+    continuity correction), 870 in all; the sign of the effect does not change the size."""
+    assert sample_size(0.10, -0.05) == 870
+    assert sample_size(0.05, 0.05) == 870
+    # a smaller effect needs more customers, about 1/effect**2 times
+    assert sample_size(0.10, -0.025) > 3.5 * 870
+    # more power or a smaller alpha needs more customers
+    assert sample_size(0.10, -0.05, power=0.9) > 870
+    assert sample_size(0.10, -0.05, alpha=0.01) > 870
+    # an unequal split: 80/20 needs more in all than 50/50
+    assert sample_size(0.10, -0.05, treated_share=0.8) > 870
+
+
+def test_sample_size_gives_the_power_in_a_simulation():
+    """Simulate many tests of the size returned: the two-proportion z-test rejects in about 80 % of them."""
+    p_c, effect, r = 0.0955, -0.03, 0.5
+    n = sample_size(p_c, effect, treated_share=r)
+    n_t, n_c = int(np.ceil(r * n)), n - int(np.ceil(r * n))
+    rng = np.random.default_rng(7)
+    reps = 4000
+    y_t = rng.binomial(n_t, p_c + effect, reps) / n_t
+    y_c = rng.binomial(n_c, p_c, reps) / n_c
+    pooled = (y_t * n_t + y_c * n_c) / (n_t + n_c)
+    z = (y_t - y_c) / np.sqrt(pooled * (1 - pooled) * (1 / n_t + 1 / n_c))
+    power = float(np.mean(np.abs(z) > 1.959964))
+    assert power == pytest.approx(0.8, abs=0.025)
+
+
+def test_refusals_of_sample_size():
+    with pytest.raises(ValueError, match=r"^p_control must be a probability in \(0, 1\), got 1\.5$"):
+        sample_size(1.5, -0.05)
+    with pytest.raises(ValueError, match=r"^effect must be a finite difference of shares other than 0, got 0$"):
+        sample_size(0.1, 0)
+    with pytest.raises(ValueError, match=r"^effect moves the rate outside \(0, 1\): p_control \+ effect = -2\.9;"):
+        sample_size(0.1, -3)
+    with pytest.raises(TypeError, match=r"^effect must be a number"):
+        sample_size(0.1, "3 points")
+    with pytest.raises(ValueError, match=r"^alpha must be a probability in \(0, 1\)"):
+        sample_size(0.1, -0.05, alpha=0)
+    with pytest.raises(ValueError, match=r"^power must be a probability in \(0, 1\)"):
+        sample_size(0.1, -0.05, power=80)
+    with pytest.raises(ValueError, match=r"^treated_share must be a probability in \(0, 1\)"):
+        sample_size(0.1, -0.05, treated_share=1)

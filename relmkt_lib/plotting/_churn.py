@@ -285,16 +285,19 @@ def plot_profit_curve(curve: pd.DataFrame, *, ax: Axes | None = None, **kwargs: 
     return ax
 
 
-def plot_qini(curve: pd.DataFrame, *, ax: Axes | None = None, **kwargs: Any) -> Axes:
+def plot_qini(curve: pd.DataFrame, *, random_line: bool = True, ax: Axes | None = None, **kwargs: Any) -> Axes:
     """Qini curve: incremental responses against the share targeted, highest uplift scores first.
 
     The dashed line joins the origin to the last point: targeting at random. The area between the
-    curve and that line is what the Qini coefficient measures.
+    curve and that line is what the Qini coefficient measures. To compare rankings on one axes,
+    call it once per curve with a ``label`` and ``random_line=False`` after the first.
 
     Parameters
     ----------
     curve : DataFrame
         A :func:`relmkt_lib.uplift.qini_curve` result (``share_targeted``, ``qini``).
+    random_line : bool, default True
+        Draw the random-targeting line (once per axes is enough).
     ax : matplotlib Axes, optional
     **kwargs
         Passed to ``Axes.plot``.
@@ -311,13 +314,21 @@ def plot_qini(curve: pd.DataFrame, *, ax: Axes | None = None, **kwargs: Any) -> 
     >>> ax = plot_qini(c, ax=ax)
     >>> [t.get_text() for t in ax.get_legend().get_texts()]
     ['uplift model', 'random targeting']
+    >>> ax = plot_qini(c.assign(qini=c["qini"] / 2), ax=ax, label="risk model", random_line=False)
+    >>> [t.get_text() for t in ax.get_legend().get_texts()]
+    ['uplift model', 'random targeting', 'risk model']
     """
     values = _columns(curve, ["share_targeted", "qini"], "curve")
     ax = get_axes(ax)
     x, y = values["share_targeted"].to_numpy(), values["qini"].to_numpy()
-    ax.plot(x, y, **{"color": "C0", "label": "uplift model", **kwargs})
-    ax.plot([0, x[-1]], [0, y[-1]], label="random targeting", **_DIAGONAL)
-    ax.axhline(0, color="0.3", lw=0.8)
+    if not isinstance(random_line, bool):
+        raise TypeError(f"random_line must be True or False, got {random_line!r}")
+    first = not ax.lines
+    ax.plot(x, y, **{"label": "uplift model", **({"color": "C0"} if first else {}), **kwargs})
+    if random_line:
+        ax.plot([0, x[-1]], [0, y[-1]], label="random targeting", **_DIAGONAL)
+    if first:
+        ax.axhline(0, color="0.3", lw=0.8)
     ax.set(xlim=(0, 1), xlabel="Share of customers targeted, highest uplift first (%)",
            ylabel="Incremental responses (Qini)")
     percent_axis(ax, "x")
