@@ -554,6 +554,56 @@ class ChurnModel(FittedModel):
         table.attrs.update(column=column, kind="category" if category else "number")
         return table
 
+    def coefficients(self) -> pd.DataFrame:
+        """The logistic regression's weights, one row per number and per category (log-odds scale).
+
+        A number's weight is per standard deviation of the column (the pipeline standardises
+        numbers before the fit), so weights of numbers compare with each other; a category's
+        weight is that category's own term of the one-hot encoding (with the default
+        regularisation there is no reference category: compare categories of one column with
+        each other). Positive raises the predicted probability of the event. Like importance,
+        a weight describes the model on this data, not a causal effect.
+
+        Returns
+        -------
+        DataFrame
+            Indexed by ``term`` (``"tenure_months"``, ``"plan=premium"``), with ``column`` (the
+            table's column), ``kind`` (``"number"`` or ``"category"``) and ``coefficient``; the
+            intercept is in ``attrs["intercept"]``.
+
+        Raises
+        ------
+        NotFittedError
+            Before :meth:`fit`.
+        ValueError
+            For a gradient-boosting model, which has no weights: use :meth:`importance`.
+
+        Examples
+        --------
+        >>> rng = np.random.default_rng(0)
+        >>> df = pd.DataFrame({"x": rng.normal(size=400), "plan": rng.choice(["a", "b"], 400)})
+        >>> df["churned"] = rng.random(400) < 1 / (1 + np.exp(-2 * df["x"]))
+        >>> w = fit_churn_model(df, "churned", cv=2, rng=0).coefficients()
+        >>> list(w.index), bool(w.loc["x", "coefficient"] > 1)
+        (['x', 'plan=a', 'plan=b'], True)
+        """
+        pipeline = self._check_fitted()
+        if self.model != "logistic":
+            raise ValueError(f"a {self.model} model has no weights: use importance() (or a logistic model)")
+        names = pipeline[:-1].get_feature_names_out()
+        categories = [c for c, k in self._kinds.items() if k == "category"]
+        rows = []
+        for name, weight in zip(names, pipeline[-1].coef_[0]):
+            part, _, rest = name.partition("__")
+            if part == "numbers":
+                rows.append((rest, rest, "number", float(weight)))
+                continue
+            column = next(c for c in sorted(categories, key=len, reverse=True) if rest.startswith(f"{c}_"))
+            rows.append((f"{column}={rest[len(column) + 1:]}", column, "category", float(weight)))
+        table = pd.DataFrame(rows, columns=["term", "column", "kind", "coefficient"]).set_index("term")
+        table.attrs["intercept"] = float(pipeline[-1].intercept_[0])
+        return table
+
     def summary(self) -> pd.DataFrame:  # type: ignore[override]
         """The cross-validated scores (``cv_scores_``): there are no parameters with standard errors."""
         self._check_fitted()

@@ -410,3 +410,20 @@ def test_repeated_integer_ids_are_codes_not_numbers():
     assert row["role"] == "category" and row["missing"] == 5
     assert "id codes read as categories" in row["action"]
     assert model.predict_proba(df).between(0, 1).all()
+
+
+def test_coefficients_name_the_table_columns():
+    df = signal_table(1500, strength=2.0, seed=5)
+    model = fit_churn_model(df, "churned", rng=0)
+    w = model.coefficients()
+    assert list(w.index) == ["x1", "x2", "segment=a", "segment=b", "segment=c"]
+    assert w.loc["x1", "coefficient"] > 1 > 0 > w.loc["x2", "coefficient"]  # true log-odds +2 and -1 per unit
+    assert set(w["kind"]) == {"number", "category"} and (w.loc[w["kind"] == "category", "column"] == "segment").all()
+    # the weights and the intercept are the pipeline's own: they rebuild its log-odds
+    X = model.pipeline_[:-1].transform(df[["x1", "x2", "segment"]])
+    logit = X @ w["coefficient"].to_numpy() + w.attrs["intercept"]
+    np.testing.assert_allclose(1 / (1 + np.exp(-logit)), model.predict_proba(df).to_numpy(), rtol=1e-9)
+    with pytest.raises(ValueError, match="a gradient_boosting model has no weights: use importance"):
+        fit_churn_model(df, "churned", model="gradient_boosting", cv=2, rng=0).coefficients()
+    with pytest.raises(NotFittedError):
+        ChurnModel().coefficients()
