@@ -326,7 +326,7 @@ def load_retention_offer(*, truth: bool = False) -> pd.DataFrame:
 
     On 2025-12-31 the operator drew 20,000 of its active subscribers at random (another sample of
     the base that ``load_subscriptions`` describes, ids 10001 to 30000) and offered half of them,
-    at random, 25 % off the monthly bill for six months. ``churned`` says whether the subscriber
+    at random, 25 % off the next three monthly bills. ``churned`` says whether the subscriber
     cancelled at one of the next six renewals (January to June 2026). See
     ``datasets/subscriptions/README.md``.
 

@@ -44,7 +44,7 @@ SUBSCRIPTIONS_TRUTH = {
     # The offer multiplies a subscriber's complementary log-log churn scale by exp(effect), where the
     # effect depends on the segment (first match wins, in this order):
     "retention_offer": {
-        "offer": "25 % off the monthly bill for the next six months",
+        "offer": "25 % off the next three monthly bills (January to March 2026)",
         "renewals": 6,            # January to June 2026
         "base_draw": 2.1,         # subscribers simulated per test subscriber (about half are active)
         "offer_share": 0.5,
