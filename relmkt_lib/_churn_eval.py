@@ -185,7 +185,11 @@ def top_decile_lift(y_true: Any, score: Any) -> float:
 def gini(y_true: Any, score: Any) -> float:
     """Gini coefficient of a score: ``2 * AUC - 1`` (1 = perfect ranking, 0 = random, < 0 = reversed).
 
-    AUC is scikit-learn's ``roc_auc_score`` (ties count one half).
+    AUC is scikit-learn's ``roc_auc_score`` (ties count one half). This is the normalised Gini
+    (the accuracy ratio): the area between the gains curve and the diagonal divided by the same
+    area for a perfect ranking. Some sources report twice the area between the gains curve and the
+    diagonal without that division, which equals ``(1 - churn rate) * (2 * AUC - 1)``: compare
+    like with like.
 
     Examples
     --------

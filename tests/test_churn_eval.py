@@ -283,3 +283,18 @@ def test_other_refusals():
         gini([0, 1], ["low", "high"])
     with pytest.raises(ValueError, match=re.escape("alpha must be a finite number > 0, got 0")):
         expected_maximum_profit(Y10, SCORE10, alpha=0)
+
+
+def test_gini_is_the_normalised_area_between_gains_curve_and_diagonal():
+    """2 AUC - 1 = (area between gains curve and diagonal) / (the same for a perfect ranking)."""
+    rng = np.random.default_rng(4)
+    y = (rng.random(2000) < 0.1).astype(int)
+    score = y * 0.7 + rng.random(2000)  # distinct scores, no ties
+    order = np.argsort(-score)
+    captured = np.concatenate([[0.0], np.cumsum(y[order]) / y.sum()])
+    share = np.linspace(0, 1, len(y) + 1)
+    between = np.trapezoid(captured, share) - 0.5
+    rate = y.mean()
+    perfect = (1 - rate) / 2  # area between the perfect gains curve and the diagonal
+    assert gini(y, score) == pytest.approx(between / perfect, abs=1e-9)
+    assert 2 * between == pytest.approx((1 - rate) * gini(y, score), abs=1e-9)
