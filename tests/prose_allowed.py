@@ -51,6 +51,9 @@ ALLOWED: dict[str, dict[str, str]] = {
         "95 %": _LEVEL,
         "1.10": "1 + the 10 % annual discount rate the code sets (annual_discount_rate=0.10)",
     },
+    "notebooks/10-retention-campaigns.ipynb": {
+        "70 %": "the top of the assumed 50-70 % range of a telecom's contribution margin on the monthly bill",
+    },
     "notebooks/08-loyalty-programs.ipynb": {
         "1.05": "Boreal's data card (datasets/boreal/README.md): its loyalty program's true purchase-rate multiplier",
     },

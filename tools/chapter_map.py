@@ -32,7 +32,7 @@ PLAN = {
     "07": ("Non-contractual customers: BG/NBD, Pareto/NBD, Gamma-Gamma", "btyd"),
     "08": ("Loyalty programs: a simulator", "loyalty"),
     "09": ("Churn prediction with scikit-learn", "churn"),
-    "10": ("Retention campaigns: whom to contact", "churn"),
+    "10": ("Retention campaigns: whom to contact", "churn, uplift"),
     "11": ("Dialogue and contact pressure", "contact"),
     "12": ("Capstone: a relationship-marketing plan for a retailer", "all"),
 }
