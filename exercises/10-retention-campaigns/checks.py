@@ -25,7 +25,7 @@ RISK_COLUMNS = ["customer_id", "plan", "contract", "monthly_charge", "data_usage
 Q2_CONTACT = 5.0                      # question 2
 Q3_K = 0.15                           # question 3
 Q5_CUSTOMER = 27017                   # question 5
-Q6_EFFECT, Q6_POWER = -0.02, 0.9      # question 6
+Q6_N, Q6_POWER = 20_000, 0.9          # question 6
 
 
 def features(df: pd.DataFrame) -> pd.DataFrame:
@@ -73,6 +73,7 @@ def test() -> dict[str, float]:
     worth = float((w * per_margin[offered.index]).sum() / w.sum())
     worth_plain = float(per_margin[offered.index].mean())
     discounts = float((DISCOUNT * offered["monthly_charge"] * bills).sum())
+    discounts_3 = float((DISCOUNT * offered["monthly_charge"] * OFFER_BILLS).sum())
     discounts_6 = float((DISCOUNT * offered["monthly_charge"]
                          * offered["cancel_date"].dt.month.where(offered["churned"]).sub(1).fillna(6)).sum())
 
@@ -87,6 +88,11 @@ def test() -> dict[str, float]:
     chapter_one = offer.loc[(offer["plan"] == "plus") & (offer["contract"] == "monthly")
                             & (offer["tenure_months"] == 24)].index[0]
     support = offer[offer["support_contacts_90d"] >= 2]
+
+    def smallest(n: int, power: float = Q6_POWER) -> float:   # question 6: the first drop whose size fits n
+        drops = np.arange(1, 91) / 1000
+        return float(next(d for d in drops if sample_size(p_control, -d, power=power) <= n))
+
     return {"break_even": (one_discount + CONTACT_COST) / one_value,
             "break_even_no_contact": one_discount / one_value,
             "break_even_margin_1": (one_discount + CONTACT_COST) / (one_value / MARGIN),
@@ -94,17 +100,16 @@ def test() -> dict[str, float]:
             "break_even_bills": (DISCOUNT * charge * float(bills.mean()) + CONTACT_COST) / one_value,
             "break_even_chapter": (DISCOUNT * float(offer.loc[chapter_one, "monthly_charge"]) * OFFER_BILLS
                                    + CONTACT_COST) / (MARGIN * float(per_margin[chapter_one])),
-            "size_sign": sample_size(p_control, -Q6_EFFECT, power=Q6_POWER),
-            "size_chapter": sample_size(p_control, -0.01),
             "monthly_effect": _rate_gap(monthly), "all_effect": _rate_gap(offer),
             "support_effect": _rate_gap(support),
             "support_3_effect": _rate_gap(offer[offer["support_contacts_90d"] >= 3]),
             "margin": margin(Q2_CONTACT), "margin_chapter": margin(CONTACT_COST),
             "margin_no_contact": margin(0.0), "margin_plain": margin(Q2_CONTACT, worth_plain),
             "margin_six": margin(Q2_CONTACT, worth, discounts_6),
-            "size": sample_size(p_control, Q6_EFFECT, power=Q6_POWER),
-            "size_power_08": sample_size(p_control, Q6_EFFECT),
-            "size_per_group": sample_size(p_control, Q6_EFFECT, power=Q6_POWER) / 2}
+            "margin_three": margin(Q2_CONTACT, worth, discounts_3),
+            "margin_with_margin": margin(Q2_CONTACT) / MARGIN,
+            "drop": smallest(Q6_N), "drop_power_08": smallest(Q6_N, 0.8),
+            "drop_per_group": smallest(Q6_N // 2), "drop_double": smallest(2 * Q6_N)}
 
 
 @facts
@@ -163,14 +168,19 @@ checker.number(
 )
 
 checker.number(
-    "q2", test["margin"], kind="share", shown_decimals=3,
+    "q2", test["margin"], kind="number", shown_decimals=3,   # "number": a break-even margin can exceed 1
     hint="Break-even margin = (discounts + 5 $ x offered) / (saves x the churn-weighted mean value per unit of margin, "
          "i.e. the weighted mean of value / MARGIN with weights p6).",
     traps=[(test["margin_chapter"], "That is with the chapter's 2 $ contact: use 5 $."),
            (test["margin_no_contact"], "Add the contacts, 5 $ per subscriber offered, to the costs."),
            (test["margin_plain"], "Weight the value by the churn risk p6: the saves come from subscribers who would "
                                   "have left."),
-           (test["margin_six"], "The offer covers three bills: a subscriber who stays pays three, not six.")],
+           (test["margin_six"], "The offer covers three bills: a subscriber who stays pays three, not six."),
+           (test["margin_three"], "Charge the bills each offered subscriber actually paid (`bills_paid`): one who "
+                                  "cancels early pays fewer."),
+           (test["margin_with_margin"], "`value` already includes the 60 % margin: divide it by MARGIN to get the "
+                                        "value per unit of margin."),
+           (lambda: 100 * test["margin"](), "Give the margin as a share of the bill (0.5 for 50 %), not in percent.")],
 )
 
 checker.number(
@@ -184,7 +194,7 @@ checker.number(
 )
 
 checker.number(
-    "q4", hillstrom["women"], kind="money", shown_decimals=4,
+    "q4", hillstrom["women"], kind="money", shown_decimals=2,
     hint="Keep newbie == 1, then the mean spend of the Womens E-Mail arm minus that of the No E-Mail arm, every "
          "assigned customer counted.",
     traps=[(hillstrom["per_buyer"], "That compares spend per buyer: divide by every assigned customer instead "
@@ -204,20 +214,21 @@ checker.number(
     hint="cost / value: (0.25 x bill x 3 + 2 $) / value for subscriber 27017.",
     traps=[(test["break_even_no_contact"], "Add the 2 $ contact to the cost."),
            (test["break_even_margin_1"], "The value of a save is the margin (60 %) times the bill times the "
-                                         "discounted months ahead: use `value`."),
-           (test["break_even_bills"], "If the subscriber stays, they pay all three discounted bills: use 3, not the "
-                                      "test's mean."),
+                                         "months ahead in present value: use `value`."),
+           (test["break_even_bills"], "If the subscriber stays, they pay all three bills at the reduced price: use 3, "
+                                      "not the test's mean."),
            (test["break_even_six"], "The offer covers the next three bills, not six."),
            (test["break_even_chapter"], "That is the chapter's plus subscriber: use subscriber 27017.")],
 )
 
 checker.number(
-    "q6", test["size"], kind="count",
-    hint="sample_size(p_control, -0.02, power=0.9) with p_control the control group's churn rate.",
-    traps=[(test["size_power_08"], "That is the size at the default power of 0.8: pass power=0.9."),
-           (test["size_per_group"], "That is one group: sample_size returns the whole test, both groups."),
-           (test["size_sign"], "Check the sign: a drop in churn is effect=-0.02."),
-           (test["size_chapter"], "That is the chapter's 1-point test: use effect=-0.02 and power=0.9.")],
+    "q6", test["drop"], kind="share", shown_decimals=3,
+    hint="For d = 0.001, 0.002, ...: keep the first d with sample_size(p_control, -d, power=0.9) <= 20,000.",
+    traps=[(test["drop_power_08"], "That is at the default power of 0.8: pass power=0.9."),
+           (test["drop_per_group"], "sample_size returns the whole test, both groups: compare it with 20,000."),
+           (test["drop_double"], "20,000 is the whole test, both groups together: compare the size with 20,000."),
+           (lambda: -test["drop"](), "Give the drop as a positive share; the effect passed to sample_size is "
+                                     "negative.")],
 )
 
 checker.choice(
