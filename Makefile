@@ -89,6 +89,7 @@ bench: $(DEV_STAMP)
 	$(PY) benchmarks/bench_import.py
 	$(PY) benchmarks/bench_summary.py
 	$(PY) benchmarks/bench_loyalty.py
+	$(PY) benchmarks/bench_churn.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache
