@@ -102,9 +102,10 @@ def test_loaders_return_fresh_copies(boreal):
 
 def test_boreal_mapping_and_dtypes(boreal):
     assert list(boreal.keys()) == ["customers", "transactions", "campaigns", "contacts",
-                                   "loyalty_members", "loyalty_points", "customer_truth"]
+                                   "loyalty_members", "loyalty_points", "customer_truth",
+                                   "consent_events", "dncl_registry", "phone_calls"]
     assert boreal["transactions"] is boreal.transactions
-    assert len(boreal) == 7 and dict(boreal).keys() == set(boreal.keys())
+    assert len(boreal) == 10 and dict(boreal).keys() == set(boreal.keys())
     with pytest.raises(KeyError, match="not a Boreal table"):
         boreal["sales"]
     assert "transactions: " in repr(boreal)
@@ -460,3 +461,60 @@ def test_builder_offer_options():
             datasets.build_subscriptions(n_customers=300, n_offer=bad, rng=3)
     with pytest.raises(TypeError, match="truth must be True or False"):
         datasets.load_retention_offer(truth="yes")
+
+
+# ---------------------------------------------------------------- Boreal's consent records
+
+
+def test_boreal_consent_records_agree_with_the_other_tables():
+    b = datasets.load_boreal()
+    ev, cu = b.consent_events, b.customers
+    assert set(ev["event"]) == {"express_consent", "inquiry", "withdrawal"}
+    assert ev["date"].is_monotonic_increasing and (ev["date"] <= "2025-12-31").all()
+    assert ev["channel"].isna().eq(ev["event"] == "inquiry").all()
+    # the acquisition flags are the express consents recorded on the acquisition day
+    joined = ev.merge(cu[["customer_id", "acquisition_date"]], on="customer_id")
+    at_join = joined[(joined["event"] == "express_consent") & (joined["date"] == joined["acquisition_date"])
+                     & (joined["source"] != "web preference centre")]
+    for channel in ("email", "sms", "phone"):
+        flagged = set(cu.loc[cu[f"consent_{channel}"], "customer_id"])
+        assert set(at_join.loc[at_join["channel"] == channel, "customer_id"]) == flagged, channel
+    # no event before the customer joined
+    assert (joined["date"] >= joined["acquisition_date"]).all()
+    # every unsubscribe follows an email of a campaign's treatment group by 0 to 10 days
+    mails = b.contacts[b.contacts["channel"].str.contains("email") & (b.contacts["group"] == "treatment")]
+    unsub = ev[ev["source"] == "unsubscribe link"].merge(mails, on="customer_id")
+    gap = (unsub["date"] - unsub["contact_date"]).dt.days
+    assert unsub.assign(ok=gap.between(0, 10)).groupby(["customer_id", "date"])["ok"].any().all()
+    # the calls are campaign 9's treatment contacts, and their do-not-call requests are withdrawals
+    calls = b.phone_calls
+    treated = b.contacts[(b.contacts["campaign_id"] == 9) & (b.contacts["group"] == "treatment")]
+    assert sorted(calls["customer_id"]) == sorted(treated["customer_id"])
+    assert (calls["call_time"].dt.normalize() == pd.Timestamp("2025-02-10")).all()
+    asked = set(calls.loc[calls["outcome"] == "do-not-call request", "customer_id"])
+    assert asked == set(ev.loc[ev["source"] == "do-not-call request during a call", "customer_id"])
+    late = calls["call_time"].dt.strftime("%H:%M") > "21:30"
+    assert int(late.sum()) == 15 and (calls["call_time"].dt.hour >= 9).all()
+    reg = b.dncl_registry
+    assert reg["customer_id"].is_unique and reg["registered"].between("2008-09-30", "2025-12-31").all()
+
+
+def test_boreal_consent_card_figures():
+    ev = datasets.load_boreal().consent_events
+    counts = ev.groupby("source").size()
+    assert int((ev["event"] == "express_consent").sum()) == 6_539
+    assert int((ev["event"] == "inquiry").sum()) == 481
+    assert counts["unsubscribe link"] == 70 and counts["STOP reply"] == 12
+    assert counts["do-not-call request during a call"] == 24
+    assert int(((ev["source"] == "web preference centre") & (ev["event"] == "withdrawal")).sum()) == 97
+    assert int(((ev["source"] == "web preference centre") & (ev["event"] == "express_consent")).sum()) == 238
+
+
+def test_write_tables_keeps_times_of_day(tmp_path):
+    from relmkt_lib.datasets import write_tables
+
+    df = pd.DataFrame({"day": pd.to_datetime(["2025-02-10", "2025-02-11"]),
+                       "when": pd.to_datetime(["2025-02-10 09:06:00", "2025-02-10 21:45:30"])})
+    (path,) = write_tables({"t": df}, tmp_path)
+    assert path.read_text().splitlines() == ["day,when", "2025-02-10,2025-02-10 09:06:00",
+                                             "2025-02-11,2025-02-10 21:45:30"]

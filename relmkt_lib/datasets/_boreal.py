@@ -18,6 +18,7 @@ import pandas as pd
 
 from .._checks import as_rng
 from ._boreal_campaigns import BOREAL_CAMPAIGNS, Campaign, campaigns_table
+from ._boreal_consent import consent_tables
 
 __all__ = ["BOREAL_SEED", "BOREAL_TRUTH", "BOREAL_CAMPAIGNS", "build_boreal"]
 
@@ -269,13 +270,14 @@ def build_boreal(*, n_customers: int = 6000, rng: None | int | np.random.Generat
     -------
     dict of DataFrames
         ``customers``, ``transactions``, ``campaigns``, ``contacts``, ``loyalty_members``,
-        ``loyalty_points`` and ``customer_truth`` (the hidden truth: latent traits, dropout).
+        ``loyalty_points``, ``customer_truth`` (the hidden truth: latent traits, dropout) and the
+        consent records ``consent_events``, ``dncl_registry`` and ``phone_calls``.
 
     Examples
     --------
     >>> tables = build_boreal(n_customers=300, rng=1)
     >>> sorted(tables)[:3]
-    ['campaigns', 'contacts', 'customer_truth']
+    ['campaigns', 'consent_events', 'contacts']
     """
     if isinstance(n_customers, bool) or not isinstance(n_customers, (int, np.integer)) or n_customers < 50:
         raise ValueError(f"n_customers must be a whole number >= 50, got {n_customers!r}")
@@ -341,6 +343,9 @@ def build_boreal(*, n_customers: int = 6000, rng: None | int | np.random.Generat
         "alive_at_end": state["alive"],
         "dropout_date": pd.Series(_dates(np.where(dropped, state["dropout"], 0))).where(dropped),
     })
-    return {"customers": customers, "transactions": transactions, "campaigns": campaigns_table(),
-            "contacts": contacts_df, "loyalty_members": members, "loyalty_points": loyalty_points,
-            "customer_truth": truth}
+    tables = {"customers": customers, "transactions": transactions, "campaigns": campaigns_table(),
+              "contacts": contacts_df, "loyalty_members": members, "loyalty_points": loyalty_points,
+              "customer_truth": truth}
+    # drawn last, from the same generator: the tables above do not depend on the consent records
+    tables.update(consent_tables(rng, customers, contacts_df, tables["campaigns"]))
+    return tables

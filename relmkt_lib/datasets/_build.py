@@ -51,7 +51,8 @@ def write_tables(tables: Mapping[str, pd.DataFrame], out_dir: str | os.PathLike,
         for col in frame.columns:
             s = frame[col]
             if pd.api.types.is_datetime64_any_dtype(s):
-                frame[col] = s.dt.strftime("%Y-%m-%d").fillna("")
+                timed = bool((s.dropna() != s.dropna().dt.normalize()).any())  # a time of day: keep it
+                frame[col] = s.dt.strftime("%Y-%m-%d %H:%M:%S" if timed else "%Y-%m-%d").fillna("")
             elif pd.api.types.is_float_dtype(s):
                 fmt = f"{{:.{decimals.get(col, 2)}f}}"
                 frame[col] = [("" if np.isnan(v) else fmt.format(v)) for v in s.to_numpy(np.float64)]

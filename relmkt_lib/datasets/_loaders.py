@@ -52,6 +52,9 @@ _SCHEMA: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "loyalty_members": (("enrol_date",), ()),
     "loyalty_points": (("date",), ()),
     "customer_truth": (("dropout_date",), ()),
+    "consent_events": (("date",), ()),
+    "dncl_registry": (("registered",), ()),
+    "phone_calls": (("call_time",), ()),
     "subscribers": (("start_date", "cancel_date"), ()),
     "cohort_counts": (("cohort",), ()),
     "subscriber_truth": ((), ()),
@@ -107,7 +110,7 @@ def _read_cached(path: str, mtime: int, table: str) -> pd.DataFrame:
     dates, nullable = _SCHEMA[table]
     df = pd.read_csv(path, encoding="utf-8", keep_default_na=False, na_values=[""])
     for col in dates:
-        df[col] = pd.to_datetime(df[col], format="%Y-%m-%d").astype("datetime64[ns]")
+        df[col] = pd.to_datetime(df[col], format="ISO8601").astype("datetime64[ns]")
     for col in nullable:
         df[col] = df[col].astype("Int64")
     return df
@@ -255,6 +258,9 @@ class BorealData(Mapping):
     loyalty_members: pd.DataFrame
     loyalty_points: pd.DataFrame
     customer_truth: pd.DataFrame
+    consent_events: pd.DataFrame
+    dncl_registry: pd.DataFrame
+    phone_calls: pd.DataFrame
 
     def __getitem__(self, key: str) -> pd.DataFrame:
         if key not in self.keys():
