@@ -28,6 +28,7 @@ _SUBMODULES = (
     "loyalty",
     "churn",
     "uplift",
+    "contact",
     "plotting",
     "exercises",
     "exceptions",

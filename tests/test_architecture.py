@@ -24,7 +24,7 @@ LAYERS: dict[str, int] = {
     "data": 1,
     # 2: domain modules (one chapter each); they import one another only as DOMAIN_ALLOWED says
     "clv": 2, "metrics": 2, "rfm": 2, "cohorts": 2, "migration": 2, "contractual": 2, "btyd": 2, "loyalty": 2,
-    "churn": 2, "uplift": 2,
+    "churn": 2, "uplift": 2, "contact": 2,
     # 3: loaders and simulators (they import models, never the reverse)
     "datasets": 3, "simulate": 3,
     # 4: plots (they take results)
@@ -38,7 +38,9 @@ PARTNERS = {"_scorecards": "metrics", "_campaign_outcomes": "metrics", "_markov"
             "_loyalty_sim": "loyalty", "_data_checks": "data", "_firm_value": "clv", "_rfm_tables": "rfm",
             "_campaign": "simulate", "_answers": "exercises", "_student_copy": "exercises", "_rates": "metrics",
             "_summary": "data", "_sbg": "contractual", "_campaign_log": "metrics", "_churn_features": "churn",
-            "_churn_model": "churn", "_churn_eval": "churn", "_uplift_metrics": "uplift"}
+            "_churn_model": "churn", "_churn_eval": "churn", "_uplift_metrics": "uplift",
+            "_consent": "contact", "_contact_rules": "contact", "_contact_pressure": "contact",
+            "_contact_sim": "contact"}
 
 #: Layers whose modules stay independent of one another (the foundation's helpers may share).
 SEPARATE_LAYERS = {2, 3}
