@@ -90,6 +90,7 @@ bench: $(DEV_STAMP)
 	$(PY) benchmarks/bench_summary.py
 	$(PY) benchmarks/bench_loyalty.py
 	$(PY) benchmarks/bench_churn.py
+	$(PY) benchmarks/bench_consent.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache
