@@ -160,9 +160,13 @@ def _labels(kind: np.ndarray, days: np.ndarray, show: np.ndarray) -> np.ndarray:
 
 
 def _consent_at(led: _Ledger, channel: str, qcode: np.ndarray, qday: np.ndarray,
-                table: pd.DataFrame) -> dict[str, np.ndarray]:
-    """CASL consent of each (customer, day) on ``channel``: status, basis, expires, may_contact, deadline."""
-    express_t, withdrawn_t = (_last(led, k, channel, qcode, qday) for k in (_EXPRESS, _WITHDRAWAL))
+                table: pd.DataFrame, known: np.ndarray | None = None) -> dict[str, np.ndarray]:
+    """CASL consent of each (customer, day) on ``channel``: status, basis, expires, may_contact, deadline.
+
+    ``known``: the last day whose withdrawals count (default ``qday``; the day before for a send
+    whose same-day withdrawals came after it)."""
+    known = qday if known is None else known
+    express_t, withdrawn_t = _last(led, _EXPRESS, channel, qcode, qday), _last(led, _WITHDRAWAL, channel, qcode, known)
     purchase, inquiry = (_day(_last(led, k, channel, qcode, qday)) for k in (_PURCHASE, _INQUIRY))
     express = ~np.isnat(express_t) & (np.isnat(withdrawn_t) | (express_t > withdrawn_t))
     withdrawn = ~np.isnat(withdrawn_t) & ~express
@@ -183,8 +187,10 @@ def _consent_at(led: _Ledger, channel: str, qcode: np.ndarray, qday: np.ndarray,
             "basis_kind": kind, "deadline": deadline}
 
 
-def _dncl_at(led: _Ledger, qcode: np.ndarray, qday: np.ndarray, table: pd.DataFrame) -> dict[str, np.ndarray]:
+def _dncl_at(led: _Ledger, qcode: np.ndarray, qday: np.ndarray, table: pd.DataFrame,
+             known: np.ndarray | None = None) -> dict[str, np.ndarray]:
     """DNCL state of each (customer, day): registration, exemption, internal list, may_call."""
+    known = qday if known is None else known
     registered = np.where(qcode >= 0, led.first_registration[np.maximum(qcode, 0)], _NAT_D)
     effective = shift_days(registered, table, "registration_delay", qday)
     on_dncl = effective <= qday
@@ -193,7 +199,7 @@ def _dncl_at(led: _Ledger, qcode: np.ndarray, qday: np.ndarray, table: pd.DataFr
     by_inquiry = shift_days(inquiry, table, "exemption_inquiry", qday)
     use_inquiry = ~np.isnat(by_inquiry) & (np.isnat(by_purchase) | (by_inquiry > by_purchase))
     expires = np.where(use_inquiry, by_inquiry, by_purchase)
-    express_t, withdrawn_t = (_last(led, k, "phone", qcode, qday) for k in (_EXPRESS, _WITHDRAWAL))
+    express_t, withdrawn_t = _last(led, _EXPRESS, "phone", qcode, qday), _last(led, _WITHDRAWAL, "phone", qcode, known)
     internal = ~np.isnat(withdrawn_t) & (np.isnat(express_t) | (withdrawn_t >= express_t))
     express = ~np.isnat(express_t) & ~internal
     request = np.where(internal, _day(withdrawn_t), _NAT_D)
@@ -376,8 +382,8 @@ class CampaignAudit:
 
 
 def _judge_electronic(led: _Ledger, channel: str, qcode: np.ndarray, qday: np.ndarray,
-                      table: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    got = _consent_at(led, channel, qcode, qday, table)
+                      table: pd.DataFrame, known: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    got = _consent_at(led, channel, qcode, qday, table, known)
     status = got["status"]
     reason = np.select([status == "express", status == "implied", status == "withdrawn"],
                        ["express consent", np.where(got["basis_kind"] == "inquiry", "implied consent (inquiry)",
@@ -389,8 +395,8 @@ def _judge_electronic(led: _Ledger, channel: str, qcode: np.ndarray, qday: np.nd
 
 
 def _judge_phone(led: _Ledger, qcode: np.ndarray, qday: np.ndarray, hours_ok: np.ndarray,
-                 table: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    got = _dncl_at(led, qcode, qday, table)
+                 table: pd.DataFrame, known: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    got = _dncl_at(led, qcode, qday, table, known)
     exempt = np.where(got["exemption_kind"] == "inquiry", "DNCL exemption (inquiry)", "DNCL exemption (purchase)")
     reason = np.select(
         [~hours_ok, got["internal_dnc"], got["on_dncl"] & got["express_consent"], got["on_dncl"] & got["exemption"],
@@ -408,7 +414,8 @@ def _judge_phone(led: _Ledger, qcode: np.ndarray, qday: np.ndarray, hours_ok: np
 def audit_campaign(plan: pd.DataFrame, events: pd.DataFrame, *, registry: pd.DataFrame | None = None,
                    observation_end: Any = None, sent_col: str | None = None, customer_col: str = "customer_id",
                    date_col: str = "date", event_col: str = "event", channel_col: str = "channel",
-                   registered_col: str = "registered", rules: pd.DataFrame | None = None) -> CampaignAudit:
+                   registered_col: str = "registered", same_day: str = "after",
+                   rules: pd.DataFrame | None = None) -> CampaignAudit:
     """Who may be contacted by which channel in a campaign, who is excluded and why, and a past send's violations.
 
     A **planned** campaign (``sent_col=None``) is judged on ``observation_end``. A **past send**
@@ -434,6 +441,13 @@ def audit_campaign(plan: pd.DataFrame, events: pd.DataFrame, *, registry: pd.Dat
         (default the last send day). Later events are refused.
     sent_col : str, optional
         The plan's column with each send's day or time (a past send).
+    same_day : {"after", "before"}, default "after"
+        For a past send, where a withdrawal dated on the send's own day stands: ``"after"`` the
+        send (an unsubscribe clicked in that very e-mail, a do-not-call request made during that
+        very call cannot make it wrong: consent events carry days, not times) or ``"before"`` it
+        (the strict reading). Consents, purchases and inquiries of the send day always count (a
+        sign-up is what usually triggers a same-day message). A planned campaign counts every
+        event up to ``observation_end``.
     customer_col, date_col, event_col, channel_col, registered_col : str
         Column names (``customer_col`` and ``channel_col`` in the plan too).
     rules : DataFrame, optional
@@ -466,6 +480,9 @@ def audit_campaign(plan: pd.DataFrame, events: pd.DataFrame, *, registry: pd.Dat
     3            4    False                  no consent             violation
     """
     check_dataframe(plan, "plan")
+    if same_day not in ("after", "before"):
+        raise ValueError(f"same_day must be 'after' or 'before' (where a send's same-day withdrawals stand), "
+                         f"got {same_day!r}")
     require_columns(plan, [customer_col, channel_col, sent_col], "plan")
     plan_ids = _ids(plan, customer_col, "plan")
     chan = plan[channel_col]
@@ -502,6 +519,8 @@ def audit_campaign(plan: pd.DataFrame, events: pd.DataFrame, *, registry: pd.Dat
                          f" (the first is {plain(plan_ids[0])!r}); check that both tables write {customer_col!r} "
                          "the same way (numbers vs text).")
     n = len(plan)
+    after = sent_col is not None and same_day == "after"
+    known = qday - np.timedelta64(1, "D") if after else qday
     reason, basis = np.empty(n, dtype=object), np.empty(n, dtype=object)
     poor = np.zeros(n, dtype=bool)
     codes = chan.to_numpy()
@@ -511,9 +530,9 @@ def audit_campaign(plan: pd.DataFrame, events: pd.DataFrame, *, registry: pd.Dat
             continue
         if channel == "phone":
             hours = calling_hours_ok(sent[m], rules=table) if has_times else np.ones(int(m.sum()), dtype=bool)
-            reason[m], basis[m], poor[m] = _judge_phone(led, qcode[m], qday[m], hours, table)
+            reason[m], basis[m], poor[m] = _judge_phone(led, qcode[m], qday[m], hours, table, known[m])
         else:
-            reason[m], basis[m], poor[m] = _judge_electronic(led, channel, qcode[m], qday[m], table)
+            reason[m], basis[m], poor[m] = _judge_electronic(led, channel, qcode[m], qday[m], table, known[m])
     allowed = pd.Series(reason).map(REASONS).to_numpy(dtype=bool)
     out = plan.copy()
     out["day_judged"] = pd.to_datetime(qday)

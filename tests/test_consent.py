@@ -221,7 +221,6 @@ def past(events, rows, **kwargs):
 
 
 @pytest.mark.parametrize("withdrawn, sent, verdict", [
-    ("2024-06-07", "2024-06-07", "legal, poor practice"),  # a Friday, same day
     ("2024-06-07", "2024-06-20", "legal, poor practice"),  # 9 business days later
     ("2024-06-07", "2024-06-21", "violation"),  # 10 business days: must be in effect
     ("2024-06-08", "2024-06-21", "legal, poor practice"),  # a Saturday counts from Monday 10 June
@@ -241,6 +240,23 @@ def test_internal_list_window_and_calling_hours_in_a_past_call(sent, verdict):
     assert table.loc[0, "verdict"] == verdict
     assert table.loc[0, "reason"] == ("outside calling hours" if sent.endswith("08:00") else
                                       "internal do-not-call list")
+
+
+def test_a_withdrawal_on_the_send_day_stands_after_the_send_unless_asked():
+    events = ledger((1, "2023-06-01", "express_consent", "email"), (1, "2024-06-07", "withdrawal", "email"),
+                    (2, "2024-06-01", "purchase", None), (2, "2024-06-07", "withdrawal", "phone"))
+    rows = [(1, "email", "2024-06-07"), (2, "phone", "2024-06-07 10:00")]
+    lenient = past(events, rows)
+    assert lenient["reason"].tolist() == ["express consent", "not on the DNCL"]
+    assert lenient["verdict"].tolist() == ["ok", "ok"]
+    strict = past(events, rows, same_day="before")
+    assert strict["reason"].tolist() == ["withdrawn", "internal do-not-call list"]
+    assert strict["verdict"].tolist() == ["legal, poor practice", "legal, poor practice"]
+    # a consent given on the send day counts either way (it is what triggers a welcome message)
+    signup = ledger((3, "2024-06-07", "express_consent", "email"))
+    assert past(signup, [(3, "email", "2024-06-07")]).loc[0, "verdict"] == "ok"
+    with pytest.raises(ValueError, match="same_day must be 'after' or 'before'"):
+        past(events, rows, same_day="during")
 
 
 def test_each_past_send_is_judged_on_its_own_day():
