@@ -12,7 +12,9 @@ import warnings
 import pandas as pd
 
 from relmkt_lib import datasets
+from relmkt_lib.clv import simple_clv
 from relmkt_lib.contact import (
+    ContactBehaviour,
     ContactPolicy,
     audit_campaign,
     calling_hours_ok,
@@ -25,12 +27,15 @@ from relmkt_lib.exercises import Checker, facts
 
 checker = Checker("11-dialogue-and-contact-pressure")
 
-Q1_DAY = "2025-06-30"                 # question 1
-Q2_DAY = "2025-12-31"                 # question 2
+Q1_DAY = "2025-06-30"                 # question 1 (SMS)
+# question 2: the chapter's channel-value inputs as its table shows them, at 12 e-mails a year
+Q2_LIFT, Q2_MARGIN, Q2_RETENTION, Q2_UNSUB, Q2_DISCOUNT = 0.0287, 29.81, 0.3644, 0.0185, 0.10
+Q2_EMAILS, CHAPTER_EMAILS = 12, 6
 Q3_CAMPAIGN = 3                       # question 3
 CALL_DAY = "2025-02-10"               # questions 4 and 5 (campaign 9)
+Q4_EXEMPTION_MONTHS = 12              # question 4: exemption after a purchase
 Q5_UNTIL = 21.0                       # question 5: weekday calls until 21:00
-Q6_SHARE = 0.4                        # question 6
+Q6_COST = 0.10                        # question 6: cost per e-mail ($)
 N_CUSTOMERS, MONTHS, SEED = 10_000, 24, 42
 
 
@@ -41,84 +46,104 @@ def _ledger(boreal) -> pd.DataFrame:
 
 @facts
 def consent() -> dict[str, float]:
-    """Questions 1 to 5: the consent ledger, the audit of campaign 3 and the calls of campaign 9."""
+    """Questions 1, 3, 4 and 5: the consent ledger, the audit of campaign 3 and the calls of campaign 9."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         boreal = datasets.load_boreal()
     ledger = _ledger(boreal)
-    email = consent_status(ledger[ledger["date"] <= Q1_DAY], observation_end=Q1_DAY)
-    sms = consent_status(ledger[ledger["date"] <= Q2_DAY], observation_end=Q2_DAY, channel="sms")
-    email_end = consent_status(ledger[ledger["date"] <= Q2_DAY], observation_end=Q2_DAY)
+    known = ledger[ledger["date"] <= Q1_DAY]
+    sms = consent_status(known, observation_end=Q1_DAY, channel="sms")
+    email = consent_status(known, observation_end=Q1_DAY)
     c = boreal.contacts
     plan = c[(c["campaign_id"] == Q3_CAMPAIGN) & (c["group"] == "treatment")][["customer_id", "contact_date"]]
     plan = plan.assign(channel="email")
-    day = plan["contact_date"].min()
-    audit = audit_campaign(plan, ledger[ledger["date"] < day], sent_col="contact_date",
-                           observation_end=plan["contact_date"].max())
-    audit_inclusive = audit_campaign(plan, ledger[ledger["date"] <= day], sent_col="contact_date",
-                                     observation_end=plan["contact_date"].max())
+    last_day = plan["contact_date"].max()
+    audit = audit_campaign(plan, ledger[ledger["date"] <= last_day], sent_col="contact_date",
+                           observation_end=last_day)
+    audit_before = audit_campaign(plan, ledger[ledger["date"] < plan["contact_date"].min()], sent_col="contact_date",
+                                  observation_end=last_day)
     calls = boreal.phone_calls
     before = ledger[ledger["date"] < CALL_DAY]
     registry = boreal.dncl_registry[boreal.dncl_registry["registered"] <= CALL_DAY]
     dncl = dncl_status(before, registry, observation_end=CALL_DAY).set_index("customer_id").loc[calls["customer_id"]]
+    shorter = rule_table()
+    shorter.loc[shorter["rule"] == "exemption_purchase", "value"] = Q4_EXEMPTION_MONTHS
+    dncl_12 = (dncl_status(before, registry, observation_end=CALL_DAY, rules=shorter)
+               .set_index("customer_id").loc[calls["customer_id"]])
     rules = rule_table()
     rules.loc[rules["rule"] == "weekday_calls_until", "value"] = Q5_UNTIL
     return {
+        "may_text": int(sms["may_contact"].sum()),
+        "express_only": int((sms["status"] == "express").sum()),
         "may_email": int(email["may_contact"].sum()),
-        "express_only": int((email["status"] == "express").sum()),
-        "sms_withdrawn": int((sms["status"] == "withdrawn").sum()),
-        "email_withdrawn": int((email_end["status"] == "withdrawn").sum()),
         "violations": int(audit.table["verdict"].eq("violation").sum()),
         "withdrawn_rows": int((~audit.table["allowed"]).sum()),
-        "violations_inclusive": int(audit_inclusive.table["verdict"].eq("violation").sum()),
-        "exempt_on_dncl": int((dncl["on_dncl"] & dncl["exemption"]).sum()),
-        "on_dncl": int(dncl["on_dncl"].sum()),
-        "exempt_all": int(dncl["exemption"].sum()),
+        "violations_before": int(audit_before.table["verdict"].eq("violation").sum()),
+        "exempt_on_dncl": int((dncl_12["on_dncl"] & dncl_12["exemption"]).sum()),
+        "exempt_on_dncl_18": int((dncl["on_dncl"] & dncl["exemption"]).sum()),
+        "on_dncl": int(dncl_12["on_dncl"].sum()),
+        "exempt_all": int(dncl_12["exemption"].sum()),
         "outside_21": int((~calling_hours_ok(calls["call_time"], rules=rules)).sum()),
         "outside_2130": int((~calling_hours_ok(calls["call_time"])).sum()),
     }
 
 
 @facts
+def channel_value() -> dict[str, float]:
+    """Question 2: the value of an e-mail consent at another number of e-mails a year."""
+    def value(emails: int, unsub: float = Q2_UNSUB) -> float:
+        retention = Q2_RETENTION * (1 - unsub) ** emails
+        return float(simple_clv(emails * Q2_LIFT * Q2_MARGIN, retention, Q2_DISCOUNT))
+    return {"value": value(Q2_EMAILS), "chapter": value(CHAPTER_EMAILS), "no_unsub": value(Q2_EMAILS, 0.0)}
+
+
+@facts
 def frequency() -> dict[str, float]:
-    """Question 6: the best e-mails a month at another content mix (the chapter's customers and seed)."""
-    def best(share: float) -> int:
-        profit = {k: simulate_contact_policy(ContactPolicy(k, informative_share=share), n_customers=N_CUSTOMERS,
-                                             periods=MONTHS, rng=SEED).summary["profit_per_customer"]
+    """Question 6: the best e-mails a month at another cost (the chapter's customers and seed)."""
+    def best(cost: float | None) -> int:
+        behaviour = None if cost is None else ContactBehaviour(cost_per_contact=cost)
+        profit = {k: simulate_contact_policy(ContactPolicy(k), n_customers=N_CUSTOMERS, periods=MONTHS, rng=SEED,
+                                             behaviour=behaviour).summary["profit_per_customer"]
                   for k in range(16)}
         return int(max(profit, key=profit.get))
-    return {"best": best(Q6_SHARE), "best_promotional": best(0.0)}
+    return {"best": best(Q6_COST), "best_default": best(None)}
 
 
 checker.number(
-    "q1", consent["may_email"], kind="count",
-    hint="Keep the ledger's events dated on or before the day, read consent_status on that day, and count "
-         "may_contact (express and implied consent both allow an e-mail).",
+    "q1", consent["may_text"], kind="count",
+    hint="Keep the ledger's events dated on or before the day, read consent_status on that day with "
+         "channel=\"sms\", and count may_contact (express and implied consent both allow a text).",
     traps=[(consent["express_only"], "That counts express consent only: implied consent (a purchase in the last "
-                                      "2 years, an inquiry in the last 6 months) also allows an e-mail.")],
+                                      "2 years, an inquiry in the last 6 months) also allows a text."),
+           (consent["may_email"], "That is the e-mail channel (the default): pass channel=\"sms\".")],
 )
 
 checker.number(
-    "q2", consent["sms_withdrawn"], kind="count",
-    hint="Pass channel=\"sms\" to consent_status and count the status \"withdrawn\".",
-    traps=[(consent["email_withdrawn"], "That is the e-mail channel (the default): pass channel=\"sms\".")],
+    "q2", channel_value["value"], kind="money", shown_decimals=2,
+    hint="Retention of the consent = customer_retention × (1 − unsub_per_email) ** 12; margin per year = 12 × "
+         "lift_per_email × margin_per_response; then simple_clv(margin, retention, DISCOUNT_RATE).",
+    traps=[(channel_value["chapter"], "That is the value at 6 e-mails a year, the chapter's assumption: use 12."),
+           (channel_value["no_unsub"], "That keeps the consent as long as the customer: each of the 12 e-mails is "
+                                       "also a chance to unsubscribe, (1 − unsub_per_email) ** 12.")],
 )
 
 checker.number(
     "q3", consent["violations"], kind="count",
-    hint="Audit campaign 3's e-mails with the events dated before its send day and count the verdict "
-         "\"violation\".",
-    traps=[(consent["withdrawn_rows"], "That counts every send to a customer who had withdrawn: those inside the 10 "
+    hint="Audit campaign 3's e-mails with the events dated up to its send day, inclusive (same_day=\"after\", the "
+         "default), and count the verdict \"violation\".",
+    traps=[(consent["withdrawn_rows"], "That counts every send to a customer who had withdrawn: those inside the ten "
                                         "business days are legal (poor practice), not violations."),
-           (consent["violations_inclusive"], "That audit also reads the events of the send day itself: an "
-                                             "unsubscribe clicked after the e-mail cannot make it illegal.")],
+           (consent["violations_before"], "That audit leaves out the events of the send day: customers who signed up "
+                                          "that day were e-mailed with their fresh consent. Keep the events up to "
+                                          "the send day, inclusive.")],
 )
 
 checker.number(
     "q4", consent["exempt_on_dncl"], kind="count",
-    hint="From dncl_status on the call day, keep the called customers, and count those with on_dncl and "
-         "exemption both True.",
-    traps=[(consent["on_dncl"], "That counts every called customer on the DNCL: keep those with an exemption."),
+    hint="Copy rule_table(), set the value of \"exemption_purchase\" to 12, pass it as rules= to dncl_status on "
+         "the call day, keep the called customers, and count those with on_dncl and exemption both True.",
+    traps=[(consent["exempt_on_dncl_18"], "That is with the rules in force (18 months): edit the rule table first."),
+           (consent["on_dncl"], "That counts every called customer on the DNCL: keep those with an exemption."),
            (consent["exempt_all"], "That counts every exempt customer called, on the DNCL or not: keep those on it.")],
 )
 
@@ -131,10 +156,10 @@ checker.number(
 
 checker.number(
     "q6", frequency["best"], kind="count",
-    hint="Simulate 0 to 15 e-mails a month with informative_share=0.4 (10,000 customers, 24 months, rng=42) and "
-         "take the frequency with the largest profit per customer.",
-    traps=[(frequency["best_promotional"], "That is the best frequency with promotional e-mails only: set "
-                                           "informative_share=0.4.")],
+    hint="Simulate 0 to 15 e-mails a month with behaviour=ContactBehaviour(cost_per_contact=0.10) (10,000 "
+         "customers, 24 months, rng=42) and take the frequency with the largest profit per customer.",
+    traps=[(frequency["best_default"], "That is the best frequency at the default cost: pass "
+                                       "behaviour=ContactBehaviour(cost_per_contact=0.10).")],
 )
 
 checker.choice(
@@ -143,8 +168,8 @@ checker.choice(
     why_not={
         "a": "Responding at least once is easier with more e-mails, and who got more was Boreal's choice: the "
              "curve cannot separate the e-mails' effect from the difference between the customers.",
-        "b": "The unsubscribe line has the same problem as the response line: the customers with more e-mails differ "
-             "in other ways too (older on the list, for one).",
+        "b": "The unsubscribe line has the same problem as the response line: the customers with more e-mails had "
+             "more chances to unsubscribe, got more promotions and differ in other ways too (older on the list).",
         "d": "More data of the same kind does not remove a selection: the customers with more e-mails would still "
              "differ. Only assigning the frequency at random does.",
     },
