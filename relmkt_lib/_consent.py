@@ -16,8 +16,9 @@ Choices the kit makes (each is tested at its boundary days):
   DNCL exemption up to purchase + 18 months (inquiry + 6 months). Calendar months: 29 February +
   2 years is 28 February.
 - A withdrawal ends **all** consent on its channel (express and implied) from its day. Only a later
-  express consent re-grants it; a later purchase or inquiry does **not** (an unsubscribe must be
-  honoured: CASL practice). An express consent and a withdrawal at the same time: the withdrawal wins.
+  express consent re-grants it; a later purchase or inquiry does **not** (the kit's cautious reading:
+  the unsubscribe is honoured until the customer says yes again). An express consent and a
+  withdrawal at the same time: the withdrawal wins.
 - "Honoured within N days" deadlines: an unsubscribe must be in effect on the withdrawal day + 10
   business days (Monday to Friday; public holidays are not counted; a weekend request counts from
   the Monday), an internal do-not-call request on its day + 14 days (31 before 30 June 2014, the
