@@ -52,7 +52,6 @@ ALLOWED: dict[str, dict[str, str]] = {
         "1.10": "1 + the 10 % annual discount rate the code sets (annual_discount_rate=0.10)",
     },
     "notebooks/11-dialogue-and-contact-pressure.ipynb": {
-        "32 %": "Zhang, Kumar & Cosguner (2017): sending 4 e-mails instead of the optimal 7 lost about 32 % of profit",
         "0.15 %": "the industry's rule of thumb of 0.1-0.15 % unsubscribes per send (labelled as such)",
     },
     "notebooks/10-retention-campaigns.ipynb": {
