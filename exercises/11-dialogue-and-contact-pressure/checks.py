@@ -31,11 +31,12 @@ Q1_DAY = "2025-06-30"                 # question 1 (SMS)
 # question 2: the chapter's channel-value inputs as its table shows them, at 12 e-mails a year
 Q2_LIFT, Q2_MARGIN, Q2_RETENTION, Q2_UNSUB, Q2_DISCOUNT = 0.0287, 29.81, 0.3644, 0.0185, 0.10
 Q2_EMAILS, CHAPTER_EMAILS = 12, 6
+Q2_CAMPAIGN, Q2_MARGIN_RATE, Q2_UNSUB_DAYS = 3, 0.40, 10   # the chapter's cell, for its unrounded inputs
 Q3_CAMPAIGN = 3                       # question 3
 CALL_DAY = "2025-02-10"               # questions 4 and 5 (campaign 9)
 Q4_EXEMPTION_MONTHS = 12              # question 4: exemption after a purchase
 Q5_UNTIL = 21.0                       # question 5: weekday calls until 21:00
-Q6_COST = 0.10                        # question 6: cost per e-mail ($)
+Q6_COST, Q6_SHARE = 0.115, 0.2        # question 6: cost per e-mail ($), informative share
 N_CUSTOMERS, MONTHS, SEED = 10_000, 24, 42
 
 
@@ -88,25 +89,56 @@ def consent() -> dict[str, float]:
     }
 
 
+def _chapter_inputs() -> tuple[float, float, float, float]:
+    """The chapter's channel-value inputs, unrounded: lift, margin per response, customer retention, unsubscribes."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        boreal = datasets.load_boreal()
+    c, tx = boreal.contacts, boreal.transactions
+    log = c[(c["campaign_id"] == Q2_CAMPAIGN) & c["channel"].isin(["email", "direct_mail+email"])]
+    rates = log.groupby("group")["responded"].mean()
+    sent = log[log["group"] == "treatment"]
+    events = boreal.consent_events
+    unsub = events.loc[events["source"] == "unsubscribe link", ["customer_id", "date"]]
+    pairs = sent.reset_index().merge(unsub, on="customer_id")
+    window_end = pairs["contact_date"] + pd.Timedelta(days=Q2_UNSUB_DAYS)
+    soon = (pairs["date"] >= pairs["contact_date"]) & (pairs["date"] <= window_end)
+    unsub_rate = sent.index.isin(pairs.loc[soon, "index"]).mean()
+    answered = sent.loc[sent["responded"], "response_transaction_id"].dropna().astype(int)
+    margin = Q2_MARGIN_RATE * float(tx.set_index("transaction_id").loc[answered, "amount"].mean())
+    b24 = set(tx.loc[tx["date"].dt.year == 2024, "customer_id"])
+    b25 = set(tx.loc[tx["date"].dt.year == 2025, "customer_id"])
+    return float(rates["treatment"] - rates["control"]), margin, len(b24 & b25) / len(b24), float(unsub_rate)
+
+
 @facts
 def channel_value() -> dict[str, float]:
-    """Question 2: the value of an e-mail consent at another number of e-mails a year."""
-    def value(emails: int, unsub: float = Q2_UNSUB) -> float:
-        retention = Q2_RETENTION * (1 - unsub) ** emails
-        return float(simple_clv(emails * Q2_LIFT * Q2_MARGIN, retention, Q2_DISCOUNT))
-    return {"value": value(Q2_EMAILS), "chapter": value(CHAPTER_EMAILS), "no_unsub": value(Q2_EMAILS, 0.0)}
+    """Question 2: the value of an e-mail consent at another number of e-mails a year.
+
+    The exercise gives the chapter's inputs rounded as its table shows them; a student who re-runs the
+    chapter's cell with 12 e-mails a year uses them unrounded. Both are right: the expected value is the
+    midpoint of the two, so that each passes at the cent (they differ by less than a cent).
+    """
+    def value(emails: int, lift: float, margin: float, retention: float, unsub: float) -> float:
+        return float(simple_clv(emails * lift * margin, retention * (1 - unsub) ** emails, Q2_DISCOUNT))
+    shown = (Q2_LIFT, Q2_MARGIN, Q2_RETENTION, Q2_UNSUB)
+    exact = _chapter_inputs()
+    rounded, unrounded = value(Q2_EMAILS, *shown), value(Q2_EMAILS, *exact)
+    return {"value": (rounded + unrounded) / 2, "rounded": rounded, "unrounded": unrounded,
+            "chapter": value(CHAPTER_EMAILS, *shown), "no_unsub": value(Q2_EMAILS, *shown[:3], 0.0)}
 
 
 @facts
 def frequency() -> dict[str, float]:
-    """Question 6: the best e-mails a month at another cost (the chapter's customers and seed)."""
-    def best(cost: float | None) -> int:
+    """Question 6: the best profit per customer at another cost and content mix (the chapter's customers and seed)."""
+    def profits(cost: float | None, share: float) -> pd.Series:
         behaviour = None if cost is None else ContactBehaviour(cost_per_contact=cost)
-        profit = {k: simulate_contact_policy(ContactPolicy(k), n_customers=N_CUSTOMERS, periods=MONTHS, rng=SEED,
-                                             behaviour=behaviour).summary["profit_per_customer"]
-                  for k in range(16)}
-        return int(max(profit, key=profit.get))
-    return {"best": best(Q6_COST), "best_default": best(None)}
+        return pd.Series({k: simulate_contact_policy(ContactPolicy(k, informative_share=share), n_customers=N_CUSTOMERS,
+                                                     periods=MONTHS, rng=SEED, behaviour=behaviour)
+                          .summary["profit_per_customer"] for k in range(16)})
+    p = profits(Q6_COST, Q6_SHARE)
+    return {"best": float(p.max()), "best_default": float(profits(None, Q6_SHARE).max()),
+            "at_7": float(p[7]), "promotional": float(profits(Q6_COST, 0.0).max())}
 
 
 checker.number(
@@ -155,11 +187,16 @@ checker.number(
 )
 
 checker.number(
-    "q6", frequency["best"], kind="count",
-    hint="Simulate 0 to 15 e-mails a month with behaviour=ContactBehaviour(cost_per_contact=0.10) (10,000 "
-         "customers, 24 months, rng=42) and take the frequency with the largest profit per customer.",
-    traps=[(frequency["best_default"], "That is the best frequency at the default cost: pass "
-                                       "behaviour=ContactBehaviour(cost_per_contact=0.10).")],
+    "q6", frequency["best"], kind="money", shown_decimals=2,
+    hint="Simulate ContactPolicy(k, informative_share=0.2) for k = 0 to 15 with "
+         "behaviour=ContactBehaviour(cost_per_contact=0.115) (10,000 customers, 24 months, rng=42) and take the "
+         "largest profit_per_customer.",
+    traps=[(frequency["promotional"], "That is what promotional e-mails alone make at this cost (nothing pays, so "
+                                      "0 e-mails): pass informative_share=0.2 to ContactPolicy."),
+           (frequency["best_default"], "That is the best profit at the default cost: pass "
+                                       "behaviour=ContactBehaviour(cost_per_contact=0.115)."),
+           (frequency["at_7"], "That is the profit at 7 e-mails a month, the chapter's top: take the largest over "
+                               "0 to 15 e-mails a month.")],
 )
 
 checker.choice(
