@@ -17,12 +17,13 @@ from relmkt_lib.contact import (
     ContactBehaviour,
     ContactPolicy,
     audit_campaign,
-    calling_hours_ok,
     consent_status,
     dncl_status,
+    pressure_curve,
     rule_table,
     simulate_contact_policy,
 )
+from relmkt_lib.exceptions import DataWarning
 from relmkt_lib.exercises import Checker, facts
 
 checker = Checker("11-dialogue-and-contact-pressure")
@@ -33,10 +34,10 @@ Q2_LIFT, Q2_MARGIN, Q2_RETENTION, Q2_UNSUB, Q2_DISCOUNT = 0.0287, 29.81, 0.3644,
 Q2_EMAILS, CHAPTER_EMAILS = 12, 6
 Q2_CAMPAIGN, Q2_MARGIN_RATE, Q2_UNSUB_DAYS = 3, 0.40, 10   # the chapter's cell, for its unrounded inputs
 Q3_CAMPAIGN = 3                       # question 3
-CALL_DAY = "2025-02-10"               # questions 4 and 5 (campaign 9)
+CALL_DAY = "2025-02-10"               # question 4 (campaign 9)
 Q4_EXEMPTION_MONTHS = 12              # question 4: exemption after a purchase
-Q5_UNTIL = 21.0                       # question 5: weekday calls until 21:00
-Q6_COST, Q6_SHARE = 0.115, 0.2        # question 6: cost per e-mail ($), informative share
+Q5_COST, Q5_SHARE = 0.115, 0.2        # question 5: cost per e-mail ($), informative share
+Q6_LEFT_OUT, Q6_CONTACTS = 5, 3       # question 6: the campaign left out, the e-mail campaigns received
 N_CUSTOMERS, MONTHS, SEED = 10_000, 24, 42
 
 
@@ -47,7 +48,7 @@ def _ledger(boreal) -> pd.DataFrame:
 
 @facts
 def consent() -> dict[str, float]:
-    """Questions 1, 3, 4 and 5: the consent ledger, the audit of campaign 3 and the calls of campaign 9."""
+    """Questions 1, 3 and 4: the consent ledger, the audit of campaign 3 and the calls of campaign 9."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         boreal = datasets.load_boreal()
@@ -71,8 +72,6 @@ def consent() -> dict[str, float]:
     shorter.loc[shorter["rule"] == "exemption_purchase", "value"] = Q4_EXEMPTION_MONTHS
     dncl_12 = (dncl_status(before, registry, observation_end=CALL_DAY, rules=shorter)
                .set_index("customer_id").loc[calls["customer_id"]])
-    rules = rule_table()
-    rules.loc[rules["rule"] == "weekday_calls_until", "value"] = Q5_UNTIL
     return {
         "may_text": int(sms["may_contact"].sum()),
         "express_only": int((sms["status"] == "express").sum()),
@@ -84,8 +83,6 @@ def consent() -> dict[str, float]:
         "exempt_on_dncl_18": int((dncl["on_dncl"] & dncl["exemption"]).sum()),
         "on_dncl": int(dncl_12["on_dncl"].sum()),
         "exempt_all": int(dncl_12["exemption"].sum()),
-        "outside_21": int((~calling_hours_ok(calls["call_time"], rules=rules)).sum()),
-        "outside_2130": int((~calling_hours_ok(calls["call_time"])).sum()),
     }
 
 
@@ -130,15 +127,42 @@ def channel_value() -> dict[str, float]:
 
 @facts
 def frequency() -> dict[str, float]:
-    """Question 6: the best profit per customer at another cost and content mix (the chapter's customers and seed)."""
+    """Question 5: the best profit per customer at another cost and content mix (the chapter's customers and seed)."""
     def profits(cost: float | None, share: float) -> pd.Series:
         behaviour = None if cost is None else ContactBehaviour(cost_per_contact=cost)
         return pd.Series({k: simulate_contact_policy(ContactPolicy(k, informative_share=share), n_customers=N_CUSTOMERS,
                                                      periods=MONTHS, rng=SEED, behaviour=behaviour)
                           .summary["profit_per_customer"] for k in range(16)})
-    p = profits(Q6_COST, Q6_SHARE)
-    return {"best": float(p.max()), "best_default": float(profits(None, Q6_SHARE).max()),
-            "at_7": float(p[7]), "promotional": float(profits(Q6_COST, 0.0).max())}
+    p = profits(Q5_COST, Q5_SHARE)
+    return {"best": float(p.max()), "best_default": float(profits(None, Q5_SHARE).max()),
+            "at_7": float(p[7]), "promotional": float(profits(Q5_COST, 0.0).max())}
+
+
+@facts
+def pressure() -> dict[str, float]:
+    """Question 6: the pressure curve's response rate at 3 e-mail campaigns, campaign 5 left out."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataWarning)
+        c = datasets.load_boreal().contacts
+        emailed = c["channel"].isin(["email", "direct_mail+email"])
+        sends = c[emailed & (c["group"] == "treatment")]
+
+        def rate(log: pd.DataFrame, contacts: int = Q6_CONTACTS) -> float:
+            curve = pressure_curve(log, response_col="responded").set_index("contacts")
+            return float(curve.loc[contacts, "response_rate"])
+
+        others = sends["responded"] & (sends["campaign_id"] != Q6_LEFT_OUT)
+        per_customer = others.groupby(sends["customer_id"]).any()
+        received = sends.groupby("customer_id").size()
+        left_out = sends[sends["campaign_id"] != Q6_LEFT_OUT]
+        return {
+            "rate": rate(left_out),
+            "with_campaign": rate(sends),
+            "at_2": rate(left_out, 2),
+            "chapter_column": float(per_customer[received == Q6_CONTACTS].mean()),
+            "with_controls": rate(c[emailed & (c["campaign_id"] != Q6_LEFT_OUT)]),
+            "all_channels": rate(c[(c["group"] == "treatment") & (c["campaign_id"] != Q6_LEFT_OUT)]),
+        }
 
 
 checker.number(
@@ -180,14 +204,7 @@ checker.number(
 )
 
 checker.number(
-    "q5", consent["outside_21"], kind="count",
-    hint="Copy rule_table(), set the value of the rule \"weekday_calls_until\" to 21.0, pass it as rules= to "
-         "calling_hours_ok, and count the calls that are not ok.",
-    traps=[(consent["outside_2130"], "That is with the rules in force (until 21:30): edit the rule table first.")],
-)
-
-checker.number(
-    "q6", frequency["best"], kind="money", shown_decimals=2,
+    "q5", frequency["best"], kind="money", shown_decimals=2,
     hint="Simulate ContactPolicy(k, informative_share=0.2) for k = 0 to 15 with "
          "behaviour=ContactBehaviour(cost_per_contact=0.115) (10,000 customers, 24 months, rng=42) and take the "
          "largest profit_per_customer.",
@@ -197,6 +214,19 @@ checker.number(
                                        "behaviour=ContactBehaviour(cost_per_contact=0.115)."),
            (frequency["at_7"], "That is the profit at 7 e-mails a month, the chapter's top: take the largest over "
                                "0 to 15 e-mails a month.")],
+)
+
+checker.number(
+    "q6", pressure["rate"], kind="share", shown_decimals=3,
+    hint="Keep the e-mail sends of the treatment groups except campaign 5's, pass them to "
+         "pressure_curve(..., response_col=\"responded\") and read response_rate in the row with contacts == 3.",
+    traps=[(pressure["with_campaign"], "That is the chapter's curve, with campaign 5: leave its sends out."),
+           (pressure["at_2"], "That is the row of 2 e-mail campaigns: read the row with contacts == 3."),
+           (pressure["chapter_column"], "That groups customers by all their campaigns, campaign 5 included (the "
+                                        "chapter's last column): pass the sends without campaign 5 to pressure_curve, "
+                                        "so that it counts the other campaigns only."),
+           (pressure["with_controls"], "That keeps the control groups, who got no e-mail: keep the treatment rows."),
+           (pressure["all_channels"], "That keeps the postal and SMS contacts: keep the e-mail sends only.")],
 )
 
 checker.choice(
