@@ -10,12 +10,15 @@ else, a function registered with :meth:`Checker.question`). The **student copy**
 
 A check prints one line. With ``RELMKT_STRICT_CHECKS=1`` (set by the tests) a wrong answer, or
 one left as the placeholder ``...``, raises :class:`ExerciseCheckError` (an AssertionError).
+With ``RELMKT_GRADE_LOG=<path>`` (set by the grader, ``python -m relmkt_lib.exercises grade``)
+each check also appends one JSON line with its result to that file.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib.util
+import json
 import numbers
 import os
 import re
@@ -40,6 +43,7 @@ from ._answers import (
     same_choice,
     same_frame,
 )
+from ._grading import GRADE_LOG_ENV, GradeReport, grade_submissions
 from ._student_copy import (
     EXERCISES_ENV,
     STUDENT_MARKDOWN,
@@ -57,7 +61,7 @@ __all__ = [
     "STRICT_ENV", "EXERCISES_ENV", "STUDENT_MARKDOWN", "KINDS", "ExerciseCheckError", "Verdict", "CheckResult",
     "Checker", "Facts", "facts", "strict_mode", "approx", "same_choice", "same_frame", "exercises_dir",
     "load_checks", "find_masters", "student_path", "student_copy_text", "make_student_copy",
-    "build_student_copies", "stale_student_copies", "main",
+    "build_student_copies", "stale_student_copies", "GRADE_LOG_ENV", "GradeReport", "grade_submissions", "main",
 ]
 
 STRICT_ENV = "RELMKT_STRICT_CHECKS"
@@ -246,6 +250,10 @@ class Checker:
             line = f"{_ICONS[status]} {name}: " + " ".join(p for p in parts if p)
         print(line)
         result = CheckResult(name, status, line)
+        log = os.environ.get(GRADE_LOG_ENV)
+        if log:  # the grader collects every check's result (one JSON line each)
+            with open(log, "a", encoding="utf-8") as f:
+                f.write(json.dumps({"chapter": self.chapter, "question": name, "status": status}) + "\n")
         if (strict_mode() if self.strict is None else self.strict) and not result.passed:
             raise ExerciseCheckError(f"[{self.chapter}] {line}") from cause
         return result
@@ -278,12 +286,20 @@ def load_checks(chapter: str, *, root: str | Path | None = None) -> Checker:
 
 
 def main(argv: list[str]) -> int:
-    """build: regenerate every student copy; check: exit 1 if one is missing or out of date."""
+    """build: regenerate every student copy; check: exit 1 if one is missing or out of date;
+    grade SUBMISSIONS_DIR: run and grade every submitted notebook (exit 0 when it ran, 2 on a usage error)."""
     parser = argparse.ArgumentParser(prog="python -m relmkt_lib.exercises", description=main.__doc__)
-    parser.add_argument("command", choices=["build", "check"])
+    parser.add_argument("command", choices=["build", "check", "grade"])
+    parser.add_argument("submissions", nargs="?", help="grade: the folder of submitted student notebooks")
     parser.add_argument("--root", help="the exercises folder (default: the repository's exercises/)")
+    parser.add_argument("--timeout", type=float, default=120, help="grade: seconds allowed per notebook (120)")
+    parser.add_argument("--out", help="grade: where to write grades.csv and summary.csv (default: SUBMISSIONS_DIR)")
     args = parser.parse_args(argv)
     root = Path(args.root) if args.root else exercises_dir()
+    if args.command == "grade":
+        return _grade_command(parser, args, root)
+    if args.submissions is not None:
+        parser.error(f"{args.command} takes no folder (got {args.submissions!r}); only grade does")
     if not find_masters(root=root):
         print(f"no master notebooks (NN-name/NN-name.ipynb) under {root}", file=sys.stderr)
         return 1
@@ -296,6 +312,22 @@ def main(argv: list[str]) -> int:
         print("regenerate with: python -m relmkt_lib.exercises build (or: make students)", file=sys.stderr)
         return 1
     print(f"student copies up to date: {len(find_masters(root=root))}")
+    return 0
+
+
+def _grade_command(parser: argparse.ArgumentParser, args: argparse.Namespace, root: Path) -> int:
+    """Run ``grade``: print the summary table; usage errors exit with 2 (through ``parser.error``)."""
+    if args.submissions is None:
+        parser.error("grade needs the folder of submissions: grade SUBMISSIONS_DIR [--timeout S] [--out DIR]")
+    try:
+        report = grade_submissions(args.submissions, root=root, timeout=args.timeout, out_dir=args.out)
+    except ValueError as exc:
+        parser.error(str(exc))
+    import pandas as pd  # imported here: build and check do not need it
+
+    with pd.option_context("display.width", 200, "display.max_colwidth", 80):
+        print(report.summary.to_string(index=False))
+    print("\n".join(f"wrote {path}" for path in report.paths))
     return 0
 
 

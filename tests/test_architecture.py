@@ -40,7 +40,7 @@ PARTNERS = {"_scorecards": "metrics", "_campaign_outcomes": "metrics", "_markov"
             "_summary": "data", "_sbg": "contractual", "_campaign_log": "metrics", "_churn_features": "churn",
             "_churn_model": "churn", "_churn_eval": "churn", "_uplift_metrics": "uplift",
             "_consent": "contact", "_contact_rules": "contact", "_contact_pressure": "contact",
-            "_contact_sim": "contact"}
+            "_contact_sim": "contact", "_grading": "exercises"}
 
 #: Layers whose modules stay independent of one another (the foundation's helpers may share).
 SEPARATE_LAYERS = {2, 3}
