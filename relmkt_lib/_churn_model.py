@@ -114,10 +114,15 @@ def _target_key(value: Any) -> str:
     return str(value).strip().lower()
 
 
+def _no_target(col: pd.Series) -> np.ndarray:
+    """Rows without a target value: missing, or a blank string."""
+    return col.isna().to_numpy() | col.map(lambda v: isinstance(v, str) and not v.strip()).to_numpy(bool)
+
+
 def _encode_target(df: pd.DataFrame, target: str, positive: Any) -> tuple[np.ndarray, Any]:
     """The target as 0/1 and the value read as positive; every refusal about the target lives here."""
     col = df[target]
-    missing = col.isna().to_numpy() | col.map(lambda v: isinstance(v, str) and not v.strip()).to_numpy(bool)
+    missing = _no_target(col)
     if missing.any():
         raise bad_rows_error(df, missing, target, "have no target value",
                              "Drop those rows or fill them in: a model learns only from known outcomes.")
@@ -394,7 +399,7 @@ class ChurnModel(FittedModel):
     def _outcome(self, df: pd.DataFrame, target: str) -> np.ndarray:
         """``df[target]`` as 0/1 by the fitted coding; refuses blanks, unseen values and a single class."""
         col = df[target]
-        missing = col.isna().to_numpy() | col.map(lambda v: isinstance(v, str) and not v.strip()).to_numpy(bool)
+        missing = _no_target(col)
         if missing.any():
             raise bad_rows_error(df, missing, target, "have no target value",
                                  "Drop those rows or fill them in: a score needs the known outcome.")
