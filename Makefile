@@ -3,7 +3,8 @@
 #   make test   create/update .venv with the test tools and run every test
 # Other targets: make notebooks (re-run every notebook in place), make students (regenerate
 # exercise student copies), make datasets (rebuild the synthetic datasets), make bench,
-# make test-lib (library tests only, fast), make test-notebooks, make lint.
+# make test-lib (library tests only, fast), make test-notebooks, make lint,
+# make site (the course as a website in build/site/), make handouts (a zip per chapter in build/handouts/).
 
 PYTHON ?= python3
 VENV   ?= .venv
@@ -26,7 +27,7 @@ NOTEBOOKS  := $(sort $(wildcard notebooks/[0-9][0-9]-*.ipynb))
 MASTERS    := $(sort $(wildcard exercises/[0-9][0-9]-*/[0-9][0-9]-*.ipynb))
 NBVAL      := --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg --nbval-cell-timeout=120
 
-.PHONY: lab test test-lib test-notebooks lint notebooks students datasets bench install install-dev clean help
+.PHONY: lab test test-lib test-notebooks lint notebooks students datasets bench site handouts install install-dev clean help
 
 help:
 	@sed -n '1,6p' Makefile | sed 's/^# \{0,1\}//'
@@ -62,7 +63,7 @@ test: lint
 # While developing: the library's tests and doctests only (no notebooks, no browser), in ~30 s.
 test-lib: $(DEV_STAMP)
 	$(ONE_THREAD) $(PY) -m pytest -p no:cacheprovider -n $(JOBS) --dist loadfile --doctest-modules relmkt_lib tests \
-	  --ignore=tests/test_browser.py
+	  --ignore=tests/test_browser.py --ignore=tests/test_site.py
 
 # Every chapter and exercise master under nbval (strict checks), nothing else.
 test-notebooks: $(DEV_STAMP)
@@ -71,7 +72,7 @@ test-notebooks: $(DEV_STAMP)
 
 # Style and static errors (config in pyproject.toml); the import layers are tests/test_architecture.py.
 lint: $(DEV_STAMP)
-	$(PY) -m ruff check relmkt_lib tests tools benchmarks datasets exercises notebooks conftest.py
+	$(PY) -m ruff check relmkt_lib tests tools benchmarks datasets exercises notebooks site conftest.py
 
 notebooks: $(DEV_STAMP)
 	$(PY) tools/chapter_map.py
@@ -91,6 +92,16 @@ bench: $(DEV_STAMP)
 	$(PY) benchmarks/bench_loyalty.py
 	$(PY) benchmarks/bench_churn.py
 	$(PY) benchmarks/bench_consent.py
+
+# The course as a static website from the committed, tested outputs (nothing re-executed), with every
+# internal link checked: build/site/index.html. Publishing it: see the README.
+site: $(DEV_STAMP)
+	$(PY) tools/build_site.py
+
+# One zip per chapter for students without the repository: the student copy of the exercises and
+# its checks, the data the chapter reads, an HTML export of the chapter (build/handouts/).
+handouts: $(BASE_STAMP)
+	$(PY) tools/handouts.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

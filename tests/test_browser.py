@@ -175,6 +175,10 @@ def test_chapter_01_runs_with_plots_and_widget(lab, browser):
     page.screenshot(path=str(SHOTS / "01-transactional-vs-relationship-explorer.png"))
     assert page.locator(".widget-slider").count() >= 3, "the explorer's sliders are missing"
     assert page.locator(".widget-vbox img").count() >= 1, "the explorer drew no plot"
+    # Money is text, not a formula: two bare dollars in a cell once made JupyterLab typeset
+    # "100 $ cost Boreal 60 $" as an italic "costBoreal60" (tests/test_notebooks.py keeps them escaped).
+    assert page.locator("text=goods listed at 100 $ cost Boreal 60 $").count() == 1
+    assert page.locator(".jp-RenderedMarkdown mjx-container").count() == 0, "JupyterLab typeset money as maths"
     page.close()
 
 

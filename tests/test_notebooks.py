@@ -98,3 +98,34 @@ def test_relative_links_point_to_files_that_exist(path):
             if not (path.parent / target.split("#", 1)[0]).exists():
                 broken.append(target)
     assert not broken, f"{path.relative_to(ROOT)}: links to missing files {broken}"
+
+
+# JupyterLab typesets the text between two dollar signs of a markdown cell as a formula, so
+# "100 $ cost Boreal 60 $" shows as an italic "costBoreal60" (seen in Chromium, JupyterLab 4.6).
+# A dollar of money is written `\\$` in markdown cells (what JupyterLab shows as "$"; the site build
+# turns it into MyST's `\$`); a formula is $$...$$ on its own, or $x$ with no space inside.
+_DISPLAY_MATH = re.compile(r"\$\$.+?\$\$", re.S)
+_INLINE_MATH = re.compile(r"(?<![\\$])\$[^\s$][^$\n]*?(?<=[^\s\\])\$(?!\$)")
+_BARE_DOLLAR = re.compile(r"(?<!\\\\)\$")
+
+
+def bare_dollars(markdown: str) -> list[str]:
+    """Each unescaped money dollar of a markdown cell, shown in its context."""
+    text = _INLINE_MATH.sub("", _DISPLAY_MATH.sub("", markdown))
+    return [text[max(0, m.start() - 30):m.end() + 5] for m in _BARE_DOLLAR.finditer(text)]
+
+
+def test_bare_dollars_finds_money_and_spares_formulas():
+    assert len(bare_dollars("goods at 100 $ cost 60 $.")) == 2
+    assert bare_dollars("one cost of 5 $") == ["one cost of 5 $"]
+    assert bare_dollars("goods at 100 \\\\$ cost 60 \\\\$.") == []
+    assert bare_dollars("a formula $$V = \\sum_t R$$ and $x_t$ here") == []
+
+
+@pytest.mark.parametrize("path", COMMITTED + STUDENTS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_money_dollars_are_escaped_for_jupyterlab(path):
+    nb = json.loads(path.read_text())
+    bare = [ctx for cell in nb["cells"] if cell["cell_type"] == "markdown"
+            for ctx in bare_dollars("".join(cell["source"]))]
+    assert not bare, (f"{path.relative_to(ROOT)}: write money as `\\\\$` in markdown (JupyterLab reads two bare "
+                      f"dollars as a formula): {bare[:3]}")

@@ -59,6 +59,7 @@ class Stated:
 def _clean_markdown(text: str) -> str:
     text = re.sub(r"```.*?```", " ", text, flags=re.S)       # code blocks
     text = re.sub(r"`[^`]*`", " ", text)                      # inline code
+    text = text.replace("\\\\$", "$")                          # money, escaped for JupyterLab
     text = re.sub(r"\$\$.*?\$\$", " ", text, flags=re.S)      # display maths
     text = re.sub(r"\$[^$\n]*[\\^_{][^$\n]*\$", " ", text)    # inline maths
     text = re.sub(r"\]\([^)]*\)", "]", text)                  # link targets

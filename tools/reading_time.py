@@ -33,7 +33,7 @@ MINUTES_PER_PLOT = 1.5
 MINUTES_PER_QUESTION = 5
 SESSION = 90
 # chapters planned together over more than one session; every other chapter has one session
-SESSIONS = {("00", "01"): 2, ("08",): 2}
+SESSIONS = {("00", "01"): 2, ("08",): 2, ("12",): 2}
 TIME_LINE = re.compile(r"^\*\*Time:\*\*.*$", re.M)
 MASTER_LINE = re.compile(r"They take about [^.]*\.")
 README_START, README_END = "<!-- time-table: start -->", "<!-- time-table: end -->"

@@ -63,20 +63,32 @@ _SCHEMA: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 }
 
 
+#: The kit's own datasets/ folder, beside relmkt_lib/ in a clone (or an editable install).
+_KIT_DATA = Path(__file__).resolve().parents[2] / "datasets"
+
+
 def data_dir() -> Path:
     """The kit's ``datasets/`` folder (or ``$RELMKT_DATA`` when set).
+
+    A kit installed without its repository has no such folder: then a ``datasets/`` folder in
+    the working folder or its parent is used, as in a chapter handout (``tools/handouts.py``),
+    whose notebook runs in ``student/`` with its data in ``../datasets/``.
 
     >>> data_dir().name
     'datasets'
     """
     env = os.environ.get("RELMKT_DATA")
-    path = Path(env).expanduser() if env else Path(__file__).resolve().parents[2] / "datasets"
+    if env:
+        path = Path(env).expanduser()
+    else:
+        near = (_KIT_DATA, Path.cwd() / "datasets", Path.cwd().parent / "datasets")
+        path = next((p for p in near if p.is_dir()), _KIT_DATA)
     if not path.is_dir():
         where = f"RELMKT_DATA={env!r}" if env else f"the kit's folder {str(path)!r}"
         raise FileNotFoundError(
             f"the datasets folder was not found ({where}). Run from a clone of the relmkt kit "
-            "(the datasets/ folder sits next to relmkt_lib/), or set the environment variable "
-            "RELMKT_DATA to the path of a copy of that folder."
+            "(the datasets/ folder sits next to relmkt_lib/) or from a handout's folder, or set the "
+            "environment variable RELMKT_DATA to the path of a copy of that folder."
         )
     return path
 

@@ -1,0 +1,499 @@
+"""Write the instructor guide's generated blocks: the course plans and each chapter's page.
+
+The course plans are held here as data: each session lists its parts, and a part is a chapter's
+core reading, its optional sections (the cut list), some of its exercise questions (5 minutes
+each), or a named activity with its minutes (a break, a lab, a midterm). A session's minutes are
+computed from the chapters' own "Time" figures (``tools/reading_time.chapter_time``), so the plans
+stay true to the chapters; a session over its length is refused.
+
+Each chapter's page ``docs/instructor/chapters/NN-name.md`` gets a generated block (title,
+objectives, timing, cut list, exercise questions, three common mistakes taken from the chapter's
+``checks.py``); the hand-written sections below the block are never touched. A chapter whose
+notebook is missing (the capstone while it is written) is skipped.
+
+Usage: python tools/instructor_guide.py            rewrite the generated blocks
+       python tools/instructor_guide.py --check    exit 1 if a block is out of date or a session is too long
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import inspect
+import json
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+GUIDE = ROOT / "docs" / "instructor"
+START, END = "<!-- generated: start -->", "<!-- generated: end -->"
+
+_spec = importlib.util.spec_from_file_location("reading_time", ROOT / "tools" / "reading_time.py")
+reading_time = sys.modules.setdefault("reading_time", importlib.util.module_from_spec(_spec))
+_spec.loader.exec_module(reading_time)
+chapter_time = reading_time.chapter_time
+MINUTES_PER_QUESTION = reading_time.MINUTES_PER_QUESTION
+
+
+# ---------------------------------------------------------------------------------------------
+# The plans, as data.
+# A part is ("NN", "core"), ("NN", "optional"), ("NN", "exercises") (every question),
+# ("NN", (1, 2, 5)) (those questions), or Activity(name, minutes).
+
+
+@dataclass(frozen=True)
+class Activity:
+    name: str
+    minutes: int
+
+
+@dataclass(frozen=True)
+class Session:
+    label: str
+    length: int
+    parts: tuple
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Plan:
+    key: str
+    title: str
+    sessions: tuple[Session, ...]
+    full: tuple[str, ...] = ()  # chapters the plan claims to teach in full (core, optional, every question)
+    core: tuple[str, ...] = ()  # chapters whose core reading the plan claims to teach
+
+
+BREAK = Activity("break", 15)
+ALL_CHAPTERS = tuple(f"{n:02d}" for n in range(13))
+
+
+def _lab(minutes: int, what: str) -> Activity:
+    return Activity(f"lab: {what}", minutes)
+
+
+TERM = Plan("term", "A 13-week term (one 3-hour meeting a week = two 90-minute sessions)", (
+    Session("Week 1 (both sessions)", 180, (("00", "core"), ("00", "exercises"), ("01", "core"), ("01", "exercises")),
+            "00 and 01 share two sessions, as their Time lines say"),
+    Session("Week 2, session 1", 90, (("02", "core"), ("02", "exercises"))),
+    Session("Week 2, session 2", 90, (("01", "optional"), ("02", "optional"),
+                                      _lab(30, "the Your turn prompts of 00-02"))),
+    Session("Week 3, session 1", 90, (("03", "core"), ("03", "exercises"))),
+    Session("Week 3, session 2", 90, (("04", "core"), ("04", (1, 2, 4, 5, 6, 7))),
+            "question 3 uses an optional section: it moves to the next lab"),
+    Session("Week 4, session 1", 90, (("03", "optional"), ("04", "optional"), ("04", (3,)),
+                                      _lab(25, "the Your turn prompts of 03-04"),
+                                      Activity("capstone: hand out the brief, start milestone 1", 25))),
+    Session("Week 4, session 2", 90, (("05", "core"), ("05", "exercises"))),
+    Session("Week 5, session 1", 90, (("06", "core"), ("06", (1, 2, 3, 4, 6))),
+            "questions 5, 7 and 8 use optional sections: they move to the next lab"),
+    Session("Week 5, session 2", 90, (("05", "optional"), ("06", "optional"), ("06", (5, 7, 8)),
+                                      _lab(25, "the Your turn prompts of 05-06")),
+            "capstone milestone 1 (chapters 02-03) due"),
+    Session("Week 6, session 1", 90, (("07", "core"), ("07", "exercises"))),
+    Session("Week 6, session 2", 90, (("07", "optional"), _lab(20, "the Your turn prompts of 07"),
+                                      Activity("capstone milestone work", 45))),
+    Session("Week 7, session 1", 90, (Activity("midterm review: exercise catch-up on 00-07", 60),)),
+    Session("Week 7, session 2", 90, (Activity("midterm (chapters 00-07)", 90),),
+            "capstone milestone 2 (chapters 04, 05, 07) due"),
+    Session("Week 8 (both sessions)", 180, (("08", "core"), ("08", "optional"), ("08", "exercises")),
+            "08 takes two sessions, as its Time line says"),
+    Session("Week 9, session 1", 90, (("09", "core"), ("09", "exercises"))),
+    Session("Week 9, session 2", 90, (("09", "optional"), _lab(30, "the Your turn prompts of 08-09"),
+                                      Activity("capstone milestone work", 45))),
+    Session("Week 10, session 1", 90, (("10", "core"), ("10", "exercises"))),
+    Session("Week 10, session 2", 90, (("10", "optional"), _lab(20, "the Your turn prompts of 10"),
+                                       Activity("capstone milestone work", 45)),
+            "capstone milestone 3 (chapters 09-10) due"),
+    Session("Week 11, session 1", 90, (("11", "core"), ("11", "exercises"))),
+    Session("Week 11, session 2", 90, (("11", "optional"), _lab(20, "the Your turn prompts of 11"),
+                                       Activity("capstone milestone work", 45)),
+            "capstone milestone 4 (chapters 08, 11) due"),
+    Session("Week 12 (both sessions)", 180, (("12", "core"), ("12", "optional"), ("12", "exercises")),
+            "the capstone takes two sessions"),
+    Session("Week 13, session 1", 90, (Activity("capstone clinic: the written recommendation", 90),),
+            "the remaining milestones and the written recommendation due"),
+    Session("Week 13, session 2", 90, (Activity("final presentations", 90),)),
+), full=ALL_CHAPTERS)
+
+SHORT = Plan("short", "A 6-session short course (six 3-hour sessions)", (
+    Session("Session 1", 180, (("00", "core"), ("00", (1, 2, 3)), BREAK, ("01", "core"), ("01", (1, 3, 5, 7)))),
+    Session("Session 2", 180, (("02", "core"), ("02", (1, 3, 5)), BREAK, ("03", "core"), ("03", (1, 2, 6)))),
+    Session("Session 3", 180, (("04", "core"), ("04", (1, 2, 5, 6)), BREAK, ("07", "core"), ("07", (1, 2, 3)))),
+    Session("Session 4", 180, (("09", "core"), ("09", (1, 2, 6, 7)), BREAK, ("10", "core"), ("10", (1, 2, 7)))),
+    Session("Session 5", 180, (("08", "core"), ("08", (1, 2, 3)), BREAK,
+                               Activity("groups: design a program with chapter 08's designer, then argue for or "
+                                        "against it with the randomised results", 20))),
+    Session("Session 6", 180, (("11", "core"), ("11", (1, 7)), BREAK,
+                               Activity("capstone light: chapter 12's brief and its first milestones in groups, "
+                                        "then a 5-minute pitch per group", 100))),
+), core=("00", "01", "02", "03", "04", "07", "08", "09", "10", "11"))
+
+WORKSHOP = Plan("workshop", "A one-day workshop (two 3-hour halves)", (
+    Session("Morning", 180, (Activity("setup: open JupyterLab and run chapter 00's first cells (the rest of 00 is "
+                                      "homework)", 20),
+                             ("01", "core"), ("01", (1, 3, 7)), BREAK, ("04", "core"), ("04", (1, 5)))),
+    Session("Afternoon", 180, (("08", "core"), ("08", (1, 3)), BREAK,
+                               Activity("groups: design a program with the interactive designer, then argue for "
+                                        "or against it with the randomised results", 25))),
+), core=("01", "04", "08"))
+
+PLANS = (TERM, SHORT, WORKSHOP)
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading the chapters
+
+
+def notebooks() -> dict[str, Path]:
+    return {p.name[:2]: p for p in reading_time.chapters()}
+
+
+def master(number: str) -> Path | None:
+    found = sorted((ROOT / "exercises").glob(f"{number}-*/{number}-*.ipynb"))
+    return found[0] if found else None
+
+
+def _cells(path: Path) -> list[tuple[str, str]]:
+    return [(c["cell_type"], "".join(c["source"])) for c in json.loads(path.read_text())["cells"]]
+
+
+def objectives(path: Path) -> list[str]:
+    """The bullets of the chapter's "Learning objectives" cell."""
+    for kind, source in _cells(path):
+        if kind == "markdown" and source.startswith("## Learning objectives"):
+            return [line[2:].strip() for line in source.splitlines() if line.startswith("- ")]
+    return []
+
+
+def optional_minutes(path: Path) -> list[tuple[str, float]]:
+    """Each optional section with its minutes, counted as tools/reading_time.py counts them."""
+    sections: list[tuple[str, float]] = []
+    current: str | None = None
+    section_optional = False
+    for cell in json.loads(path.read_text())["cells"]:
+        source = "".join(cell["source"])
+        if cell["cell_type"] == "markdown":
+            heading = re.match(r"(##|###) (.*)", source)
+            if heading:
+                level, title = len(heading.group(1)), heading.group(2).splitlines()[0].strip()
+                if level == 2:
+                    section_optional = title.endswith("(optional)")
+                    current = title if section_optional else None
+                elif title.endswith("(optional)"):
+                    current = title
+                elif not section_optional:
+                    current = None
+                if title.endswith("(optional)"):
+                    sections.append((title, 0.0))
+            minutes = len(source.split()) / reading_time.WORDS_PER_MINUTE
+        else:
+            lines = [line for line in source.splitlines() if line.strip()]
+            plots = sum(1 for o in cell.get("outputs", []) if "image/png" in o.get("data", {}))
+            minutes = len(lines) / reading_time.CODE_LINES_PER_MINUTE + plots * reading_time.MINUTES_PER_PLOT
+        if current is not None:
+            title, total = sections[-1]
+            sections[-1] = (title, total + minutes)
+    return sections
+
+
+def questions(number: str) -> list[str]:
+    """The titles of the exercise set's questions, in order ("how many never came back?")."""
+    path = master(number)
+    if path is None:
+        return []
+    titles = []
+    for kind, source in _cells(path):
+        if kind == "markdown" and source.startswith("## Question"):
+            first = source.splitlines()[0]
+            titles.append(first.split(":", 1)[1].strip() if ":" in first else first[3:].strip())
+    return titles
+
+
+def load_checker(number: str):
+    """The chapter's Checker, imported from its checks.py (no data is loaded)."""
+    from relmkt_lib.exercises import load_checks
+
+    path = master(number)
+    return None if path is None else load_checks(path.parent.name, root=ROOT / "exercises")
+
+
+def check_messages(checker) -> dict[str, dict[str, list[str]]]:
+    """Each question's text messages: {"q1": {"traps": [...], "hint": [...]}}.
+
+    A numeric question's traps are its known wrong values' messages; a choice question's are the
+    messages of its wrong options (``why_not``). Messages computed from the data are left out.
+    """
+    out = {}
+    for name in checker.questions:
+        hint, test = checker._questions[name]
+        spec = checker._numbers.get(name)
+        if spec is not None:
+            traps = [msg for _, msg in spec.traps if isinstance(msg, str)]
+        else:
+            why_not = inspect.getclosurevars(test).nonlocals.get("why_not") or {}
+            traps = [msg for msg in why_not.values() if isinstance(msg, str)]
+        out[name] = {"traps": traps, "hint": [hint] if hint else []}
+    return out
+
+
+def common_mistakes(number: str) -> list[tuple[str, str, str]]:
+    """Three mistakes from the chapter's checks: (question, "trap" | "hint", message).
+
+    For each question its most explained trap (the longest message: a slip of a column gets a
+    line, a misunderstanding gets an explanation); the three questions with the longest, in
+    question order. If fewer than three questions have traps, hints fill in.
+    """
+    checker = load_checker(number)
+    if checker is None:
+        return []
+    messages = check_messages(checker)
+    best = {q: max(m["traps"], key=len) for q, m in messages.items() if m["traps"]}
+    top = sorted(best, key=lambda q: -len(best[q]))[:3]
+    chosen = [(q, "trap", best[q]) for q in messages if q in top]
+    chosen += [(q, "hint", m["hint"][0]) for q, m in messages.items() if q not in top and m["hint"]]
+    return chosen[:3]
+
+
+# ---------------------------------------------------------------------------------------------
+# Minutes of the plans
+
+
+def _numbers_text(numbers) -> str:
+    numbers = sorted(numbers)
+    runs, start = [], None
+    for i, n in enumerate(numbers):
+        start = n if start is None else start
+        if i + 1 == len(numbers) or numbers[i + 1] != n + 1:
+            runs.append(str(n) if n == start else f"{start}-{n}" if n > start + 1 else f"{start}, {n}")
+            start = None
+    return ", ".join(runs)
+
+
+def part_minutes(part, times: dict) -> tuple[int, str]:
+    """(minutes, text) of one part; a part of a chapter without a notebook counts 0 and says so."""
+    if isinstance(part, Activity):
+        return part.minutes, f"{part.name} ({part.minutes} min)"
+    number, what = part
+    if number not in times:
+        return 0, f"{number}: not yet in the kit"
+    t = times[number]
+    n_questions = t.exercises // MINUTES_PER_QUESTION
+    if what == "core":
+        return t.core, f"{number} core reading ({t.core} min)"
+    if what == "optional":
+        if not t.optional:
+            return 0, f"{number} has no optional section"
+        names = "; ".join(s.removesuffix("(optional)").strip() for s in t.optional_sections)
+        return t.optional, f"{number} optional: {names} ({t.optional} min)"
+    if what == "exercises":
+        if not n_questions:
+            return 0, f"{number} exercise set not yet in the kit"
+        return t.exercises, f"{number} all {n_questions} questions ({t.exercises} min)"
+    bad = [q for q in what if not 1 <= q <= n_questions]
+    if bad:
+        raise ValueError(f"chapter {number} has no question(s) {bad} (it has {n_questions})")
+    minutes = MINUTES_PER_QUESTION * len(what)
+    label = "question" if len(what) == 1 else "questions"
+    return minutes, f"{number} {label} {_numbers_text(what)} ({minutes} min)"
+
+
+def session_minutes(session: Session, times: dict) -> int:
+    return sum(part_minutes(p, times)[0] for p in session.parts)
+
+
+def coverage(plan: Plan, times: dict) -> dict[str, dict]:
+    """What a plan teaches of each chapter: {"01": {"core": bool, "optional": bool, "questions": set}}."""
+    out: dict[str, dict] = {}
+    for session in plan.sessions:
+        for part in session.parts:
+            if isinstance(part, Activity) or part[0] not in times:
+                continue
+            number, what = part
+            entry = out.setdefault(number, {"core": False, "optional": False, "questions": set()})
+            if what in ("core", "optional"):
+                entry[what] = True
+            elif what == "exercises":
+                entry["questions"] |= set(range(1, times[number].exercises // MINUTES_PER_QUESTION + 1))
+            else:
+                entry["questions"] |= set(what)
+    return out
+
+
+def plan_problems(plan: Plan, times: dict) -> list[str]:
+    """Sessions over their length, and chapters the plan claims but does not cover."""
+    problems = []
+    for s in plan.sessions:
+        minutes = session_minutes(s, times)
+        if minutes > s.length:
+            problems.append(f"{plan.key}: {s.label} takes {minutes} min, over its {s.length} min")
+    cov = coverage(plan, times)
+    for number in plan.full:
+        if number not in times:
+            continue
+        t, c = times[number], cov.get(number, {"core": False, "optional": False, "questions": set()})
+        every = set(range(1, t.exercises // MINUTES_PER_QUESTION + 1))
+        if not c["core"] or (t.optional and not c["optional"]) or c["questions"] != every:
+            problems.append(f"{plan.key}: chapter {number} is not taught in full")
+    for number in plan.core:
+        if number in times and not cov.get(number, {}).get("core"):
+            problems.append(f"{plan.key}: chapter {number}'s core reading is missing")
+    return problems
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing
+
+
+def page_name(number: str, times: dict) -> str:
+    return notebooks()[number].stem + ".md"
+
+
+def plan_table(plan: Plan, times: dict) -> str:
+    rows = [f"### {plan.title}", "", "| session | parts (minutes) | total | length | note |", "|---|---|---|---|---|"]
+    for s in plan.sessions:
+        texts = []
+        for part in s.parts:
+            minutes, text = part_minutes(part, times)
+            if not minutes and not isinstance(part, Activity) and part[0] in times and part[1] == "optional":
+                continue  # a chapter without optional sections: nothing to list
+            if not isinstance(part, Activity) and part[0] in times:
+                text = f"[{text.split(' ', 1)[0]}](chapters/{page_name(part[0], times)}) {text.split(' ', 1)[1]}"
+            texts.append(text)
+        rows.append(f"| {s.label} | {'; '.join(texts)} | {session_minutes(s, times)} min | {s.length} min | "
+                    f"{s.note or '-'} |")
+    total = sum(session_minutes(s, times) for s in plan.sessions)
+    rows += ["", f"In all: {len(plan.sessions)} sessions, {total} of {sum(s.length for s in plan.sessions)} "
+             "minutes planned."]
+    cov = coverage(plan, times)
+    left = [n for n in times if n not in cov]
+    if plan.full:
+        rows.append("Every chapter in the kit is taught in full: core reading, optional sections and every question.")
+    else:
+        rows += ["", "What each chapter gets:", ""]
+        for number, c in sorted(cov.items()):
+            t = times[number]
+            n_q = t.exercises // MINUTES_PER_QUESTION
+            cut = "; ".join(s.removesuffix("(optional)").strip() for s in t.optional_sections)
+            text = f"- {number}: core reading" + (f"; cut: {cut}" if cut and not c["optional"] else "")
+            if not c["questions"]:
+                text += "; no questions"
+            elif len(c["questions"]) == n_q:
+                text += f"; all {n_q} questions"
+            else:
+                text += f"; questions {_numbers_text(c['questions'])} of {n_q}"
+            rows.append(text + ".")
+        if left:
+            rows += ["", f"Left out (homework, or another course): {', '.join(left)}."]
+    missing = sorted({p[0] for s in plan.sessions for p in s.parts
+                      if not isinstance(p, Activity) and p[0] not in times})
+    if missing:
+        rows.append(f"Not yet in the kit, counted as 0 minutes until it is: chapter(s) {', '.join(missing)}.")
+    return "\n".join(rows)
+
+
+def plans_block(times: dict) -> str:
+    return "\n\n".join(plan_table(p, times) for p in PLANS)
+
+
+def chapter_block(number: str, times: dict) -> str:
+    t, nb = times[number], notebooks()[number]
+    m = master(number)
+    lines = [f"# {number} · {t.title}", "",
+             f"Chapter: [`notebooks/{nb.name}`](../../../notebooks/{nb.name})"]
+    if m is not None:
+        student = m.parent / "student" / m.name
+        lines[-1] += (f" · exercises: [master with solutions](../../../exercises/{m.parent.name}/{m.name}), "
+                      f"[student copy](../../../exercises/{m.parent.name}/student/{student.name})")
+    lines += ["", "## Objectives", "", "By the end of the chapter students can:", ""]
+    lines += [f"- {o}" for o in objectives(nb)]
+    n_q = t.exercises // MINUTES_PER_QUESTION
+    sessions = " and ".join(t.group)
+    lines += ["", "## Timing", "", "| core reading | optional sections | exercises | sessions |", "|---|---|---|---|",
+              f"| {t.core} min | {t.optional} min | {t.exercises} min ({n_q} questions) | "
+              f"{t.sessions}{' (shared by ' + sessions + ')' if len(t.group) > 1 else ''} |", "",
+              "From the chapter's **Time** line (`tools/reading_time.py`: 100 words a minute, 10 lines of code a "
+              "minute, 1.5 minutes a plot, 5 minutes a question)."]
+    lines += ["", "## What to cut when short", ""]
+    sections = optional_minutes(nb)
+    if sections:
+        lines.append("The sections marked optional (the cut list); students can read them at home:")
+        lines.append("")
+        lines += [f"- {title.removesuffix('(optional)').strip()} (about {max(1, round(minutes))} min)"
+                  for title, minutes in sections]
+        lines += ["", f"The Time line rounds their total up to {t.optional} min."]
+        uses = [f"{i}" for i, q in enumerate(questions(number), 1) if "optional section" in q]
+        if uses:
+            lines.append(f"Cut them and drop question(s) {', '.join(uses)} too: they use an optional section.")
+    else:
+        lines.append("Nothing is marked optional: the chapter is taught whole.")
+    lines += ["", "## Exercise questions", ""]
+    lines += [f"{i}. {q}" for i, q in enumerate(questions(number), 1)] or ["No exercise set yet."]
+    lines += ["", "## Three mistakes students make", "",
+              "The wrong answers the checks anticipate (a trap is a known wrong value with its own message; a hint "
+              "is what every wrong answer gets). The grader's `grades.csv` shows which questions your class "
+              "actually misses.", ""]
+    lines += [f"- **{q}** ({kind}): {msg}" for q, kind, msg in common_mistakes(number)]
+    return "\n".join(lines)
+
+
+SKELETON = """
+
+## Discussion prompts
+
+## An assessment idea
+"""
+
+
+def replace_block(text: str, block: str) -> str:
+    start, end = text.find(START), text.find(END)
+    if start < 0 or end < 0:
+        raise ValueError("no generated markers")
+    return text[:start] + START + "\n" + block + "\n" + END + text[end + len(END):]
+
+
+def targets(times: dict) -> list[tuple[Path, str, str]]:
+    """(path, block, skeleton for a new file) of every generated file."""
+    out = [(GUIDE / "course-plans.md", plans_block(times), "# Course plans\n\n")]
+    for number in times:
+        out.append((GUIDE / "chapters" / page_name(number, times), chapter_block(number, times), ""))
+    return out
+
+
+def main(argv: list[str]) -> int:
+    if any(a != "--check" for a in argv):
+        print(__doc__)
+        return 2
+    check = "--check" in argv
+    times = {n: chapter_time(p) for n, p in notebooks().items()}
+    stale = [problem for plan in PLANS for problem in plan_problems(plan, times)]
+    for path, block, head in targets(times):
+        if path.exists():
+            text = path.read_text()
+            if START not in text or END not in text:
+                stale.append(f"{path.relative_to(ROOT)} has no generated markers")
+                continue
+            new = replace_block(text, block)
+        else:
+            text = None
+            new = head + START + "\n" + block + "\n" + END + (SKELETON if "chapters" in path.parts else "\n")
+        if new != text:
+            stale.append(str(path.relative_to(ROOT)))
+            if not check:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(new)
+    for plan in PLANS:
+        for s in plan.sessions:
+            print(f"{plan.key:9s} {s.label:26s} {session_minutes(s, times):4d} / {s.length} min")
+    if stale:
+        print(("out of date: " if check else "updated: ") + ", ".join(stale))
+    problems = [p for plan in PLANS for p in plan_problems(plan, times)]
+    if problems:
+        print("refused: " + "; ".join(problems))
+        return 1
+    return 1 if check and stale else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
