@@ -51,11 +51,7 @@ html_theme_options = {
     "home_page_in_toc": True,
     "navigation_with_keys": False,
 }
-# Formulas: MathJax 2 from the jupyter-server-mathjax package, copied into _static/mathjax/ by
-# tools/build_site.py, so the site loads nothing from the internet (it works on a classroom network).
-mathjax_path = "mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full"
-mathjax2_config = {
-    "tex2jax": {"inlineMath": [["\\(", "\\)"]], "displayMath": [["\\[", "\\]"]],
-                "processRefs": False, "processEnvironments": False},
-    "messageStyle": "none",
-}
+# Formulas: MathJax 3's one-file SVG bundle (es5/tex-svg.js) from the django-static-mathjax package,
+# copied into _static/mathjax/ by tools/build_site.py: the site loads nothing from the internet (it
+# works on a classroom network) and SVG output needs no web font.
+mathjax_path = "mathjax/tex-svg.js"

@@ -64,9 +64,9 @@ def test_pages_show_the_stored_outputs(site):
 def test_money_is_text_and_explorers_are_notes(site):
     html = (site["out"] / "notebooks" / "01-transactional-vs-relationship.html").read_text()
     assert "goods listed at 100 $ cost Boreal 60 $" in html
-    assert "\\$" not in html and "MathJax.js" not in html, "money read as a formula, or MathJax loaded"
+    assert "\\$" not in html and "tex-svg.js" not in html, "money read as a formula, or MathJax loaded"
     assert "Interactive explorer." in html and "widget-view" not in html
-    assert "MathJax.js" in (site["out"] / "notebooks" / "05-the-loyalty-ladder.html").read_text()
+    assert "_static/mathjax/tex-svg.js" in (site["out"] / "notebooks" / "05-the-loyalty-ladder.html").read_text()
 
 
 def test_link_check_catches_a_broken_link(tmp_path):
@@ -146,6 +146,16 @@ def test_chapter_07_plots_load_in_a_browser(page, served):
     page.screenshot(path=str(SHOTS / "site-chapter-07.png"), full_page=False)
     images.nth(0).scroll_into_view_if_needed()
     page.screenshot(path=str(SHOTS / "site-chapter-07-plot.png"), full_page=False)
+    assert not page.problems, page.problems
+
+
+def test_chapter_05_formula_is_typeset_offline(page, served):
+    """The one display formula of the kit, typeset by the site's own copy of MathJax."""
+    page.goto(f"{served}/notebooks/05-the-loyalty-ladder.html", wait_until="networkidle")
+    page.wait_for_selector("mjx-container svg", timeout=20_000)
+    page.locator("mjx-container").first.scroll_into_view_if_needed()
+    page.screenshot(path=str(SHOTS / "site-chapter-05-formula.png"), full_page=False)
+    assert page.locator("mjx-container").count() == 1
     assert not page.problems, page.problems
 
 

@@ -95,11 +95,12 @@ def local_links(text: str, source: Path, staged: set[Path], root: Path = ROOT) -
 
 
 def _copy_mathjax(target: Path) -> None:
-    """MathJax 2 from the jupyter-server-mathjax package (its SVG output is not used: HTML-CSS is)."""
-    import jupyter_server_mathjax
+    """MathJax 3's one-file SVG bundle, from the django-static-mathjax package (MathJax's own files)."""
+    import mathjax
 
-    static = Path(jupyter_server_mathjax.__file__).parent / "static"
-    shutil.copytree(static, target, ignore=lambda d, names: ["SVG"] if Path(d).name == "output" else [])
+    bundle = Path(mathjax.__file__).parent / "static" / "mathjax" / "es5" / "tex-svg.js"
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(bundle, target / "tex-svg.js")
 
 
 def stage(src: Path, root: Path = ROOT) -> int:
