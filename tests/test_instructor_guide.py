@@ -63,7 +63,51 @@ def test_the_term_covers_every_chapter_in_full():
         assert cov[number]["core"], number
         assert cov[number]["optional"] or not t.optional, number
         assert cov[number]["questions"] == set(range(1, t.exercises // 5 + 1)), number
-    assert len(guide.TERM.sessions) + sum(s.length == 180 for s in guide.TERM.sessions) == 26  # 13 weeks x 2
+    assert [s.length for s in guide.TERM.sessions] == [180] * 13  # 13 weekly 3-hour meetings
+
+
+def test_every_3_hour_session_has_a_break():
+    for plan in guide.PLANS:
+        for s in plan.sessions:
+            if s.length >= 180:
+                assert any(isinstance(p, guide.Activity) and p.name == "break" and 10 <= p.minutes <= 15
+                           for p in s.parts), f"{plan.key}: {s.label} has no 10-15 minute break"
+
+
+def optional_before_questions(plan) -> list[str]:
+    """Questions that use an optional section but come before it in the plan (by session, then part)."""
+    where = {}
+    for i, s in enumerate(plan.sessions):
+        for j, part in enumerate(s.parts):
+            if not isinstance(part, tuple) or part[0] not in TIMES:
+                continue
+            number, what = part
+            if what == "optional":
+                where.setdefault((number, "optional"), (i, j))
+            elif what != "core":
+                every = range(1, TIMES[number].exercises // 5 + 1)
+                for q in (every if what == "exercises" else what):
+                    where[(number, q)] = (i, j)
+    return [f"{n} question {q}" for n in TIMES for q in guide.uses_optional(n)
+            if (n, q) in where and where[(n, q)] < where.get((n, "optional"), (len(plan.sessions), 0))]
+
+
+def test_questions_on_optional_sections_follow_them():
+    assert guide.uses_optional("10") == [4] and 2 in guide.uses_optional("11")
+    assert optional_before_questions(guide.TERM) == []
+    early = guide.Plan("early", "early", (guide.Session("one", 180, (("10", "core"), ("10", "exercises"),
+                                                                     ("10", "optional"))),))
+    assert optional_before_questions(early) == ["10 question 4"]
+
+
+def test_a_split_chapter_counts_all_its_core_sections():
+    first, second = guide.C08_FIRST, guide.C08_SECOND
+    both = guide.Plan("split", "split", (guide.Session("one", 180, (first, second)),), core=("08",))
+    assert guide.plan_problems(both, TIMES) == []
+    half = guide.Plan("half", "half", (guide.Session("one", 180, (first,)),), core=("08",))
+    assert guide.plan_problems(half, TIMES) == ["half: chapter 08's core reading is missing"]
+    minutes = guide.part_minutes(first, TIMES)[0] + guide.part_minutes(second, TIMES)[0]
+    assert TIMES["08"].core <= minutes <= TIMES["08"].core + 5
 
 
 def test_a_plan_that_skips_part_of_a_chapter_is_caught():
@@ -120,7 +164,7 @@ def real_messages(number: str) -> dict[str, set[str]]:
 
 def page_mistakes(text: str) -> list[tuple[str, str]]:
     section = text.split("## Three mistakes students make", 1)[1].split(guide.END, 1)[0]
-    return re.findall(r"^- \*\*(\w+)\*\* \((?:trap|hint)\): (.*)$", section, re.M)
+    return re.findall(r"^- \*\*(\w+) · .*?\*\* \((?:trap|hint)\)\..*? Students see: (.*)$", section, re.M)
 
 
 @pytest.mark.parametrize("number", [n for n in sorted(TIMES) if guide.master(n)])
@@ -135,6 +179,7 @@ def test_the_three_mistakes_are_real_checks(number):
 
 def test_an_invented_mistake_is_caught():
     real = real_messages("03")
-    fake = page_mistakes(f"## Three mistakes students make\n\n- **q1** (trap): Students forget to sleep.\n{guide.END}")
+    fake = page_mistakes(f"## Three mistakes students make\n\n- **q1 · a title** (trap). Students see: Students forget "
+                         f"to sleep.\n{guide.END}")
     assert fake == [("q1", "Students forget to sleep.")]
     assert fake[0][1] not in real["q1"]

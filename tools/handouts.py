@@ -176,8 +176,10 @@ def readme(name: str, title: str, has_exercises: bool, files: list[tuple[str, st
     """The zip's README.md."""
     datasets = sorted({d for d, _ in files})
     lines = [f"# Handout: {title}", "",
-             "This folder goes with the relmkt teaching kit. You need the kit installed "
-             "(`pip install relmkt`, or the kit's own environment), not its repository.", "",
+             "This folder goes with the relmkt teaching kit. The chapter's HTML page needs nothing installed. "
+             "The exercises need the kit's Python environment: in a copy of the kit, `make lab` creates it "
+             "(or `pip install -c constraints.txt .` in that copy, or conda with its `environment.yml`); "
+             "then run JupyterLab from this folder as below.", "",
              "## What is inside", "",
              f"- `{name}.html`: the chapter, with its tables and charts, to read in any web browser "
              "(it needs no internet" + ("; only the formulas load MathJax from the internet, and show as "
@@ -208,7 +210,8 @@ def readme(name: str, title: str, has_exercises: bool, files: list[tuple[str, st
                   "- `❌ q1: not yet. Hint: ...`: read the hint and try again.",
                   "- `⏳ q1: not answered yet`: the `...` is still there.", "",
                   "A wrong answer never crashes the notebook. Keep your work in a copy: *File > Save Notebook As...* "
-                  f"under a new name in the same `student/` folder (say `student/{name}-mine.ipynb`); "
+                  f"under a new name in the same `student/` folder (say `student/lastname-firstname_{name[:2]}.ipynb`, "
+                  "the name the kit's grader expects unless your instructor says otherwise); "
                   "the checks still work there. Hand in that notebook if your instructor asks for it.", "",
                   "The checks compute the expected answers from the data, so reading `checks.py` can spoil them: "
                   "try first."]

@@ -1,8 +1,10 @@
 """Write the instructor guide's generated blocks: the course plans and each chapter's page.
 
 The course plans are held here as data: each session lists its parts, and a part is a chapter's
-core reading, its optional sections (the cut list), some of its exercise questions (5 minutes
-each), or a named activity with its minutes (a break, a lab, a midterm). A session's minutes are
+core reading (whole, or some of its "## " sections: ``Sections``, to split a chapter around a
+break or spread the capstone's milestones over a term), its optional sections (the cut list),
+some of its exercise questions (5 minutes each), or a named activity with its minutes (a break,
+a discussion, a midterm). A session's minutes are
 computed from the chapters' own "Time" figures (``tools/reading_time.chapter_time``), so the plans
 stay true to the chapters; a session over its length is refused.
 
@@ -39,13 +41,22 @@ MINUTES_PER_QUESTION = reading_time.MINUTES_PER_QUESTION
 # ---------------------------------------------------------------------------------------------
 # The plans, as data.
 # A part is ("NN", "core"), ("NN", "optional"), ("NN", "exercises") (every question),
-# ("NN", (1, 2, 5)) (those questions), or Activity(name, minutes).
+# ("NN", (1, 2, 5)) (those questions), Sections("NN", (titles...)) (some core sections), or
+# Activity(name, minutes).
 
 
 @dataclass(frozen=True)
 class Activity:
     name: str
     minutes: int
+
+
+@dataclass(frozen=True)
+class Sections:
+    """Some core sections of a chapter, by the start of their "## " titles ("(opening)" is the title cell)."""
+
+    number: str
+    titles: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -65,78 +76,95 @@ class Plan:
     core: tuple[str, ...] = ()  # chapters whose core reading the plan claims to teach
 
 
-BREAK = Activity("break", 15)
+BREAK = Activity("break", 10)
+LONG_BREAK = Activity("break", 15)
 ALL_CHAPTERS = tuple(f"{n:02d}" for n in range(13))
 
+# Questions that use an optional section although their titles do not say so (the titles of the others
+# end with "(with the optional section ...)").
+USES_OPTIONAL: dict[str, tuple[int, ...]] = {}
 
-def _lab(minutes: int, what: str) -> Activity:
-    return Activity(f"lab: {what}", minutes)
+# Chapter 08's core reading, split at a break after "Who responds".
+C08_FIRST = Sections("08", ("(opening)", "Learning objectives", "Why firms", "The simulator", "The selection trap",
+                            "What research found", "Who responds"))
+C08_SECOND = Sections("08", ("Design trade-offs", "A program or relevant", "A program designer", "Your turn", "Recap",
+                             "References"))
 
 
-TERM = Plan("term", "A 13-week term (one 3-hour meeting a week = two 90-minute sessions)", (
-    Session("Week 1 (both sessions)", 180, (("00", "core"), ("00", "exercises"), ("01", "core"), ("01", "exercises")),
-            "00 and 01 share two sessions, as their Time lines say"),
-    Session("Week 2, session 1", 90, (("02", "core"), ("02", "exercises"))),
-    Session("Week 2, session 2", 90, (("01", "optional"), ("02", "optional"),
-                                      _lab(30, "the Your turn prompts of 00-02"))),
-    Session("Week 3, session 1", 90, (("03", "core"), ("03", "exercises"))),
-    Session("Week 3, session 2", 90, (("04", "core"), ("04", (1, 2, 4, 5, 6, 7))),
-            "question 3 uses an optional section: it moves to the next lab"),
-    Session("Week 4, session 1", 90, (("03", "optional"), ("04", "optional"), ("04", (3,)),
-                                      _lab(25, "the Your turn prompts of 03-04"),
-                                      Activity("capstone: hand out the brief, start milestone 1", 25))),
-    Session("Week 4, session 2", 90, (("05", "core"), ("05", "exercises"))),
-    Session("Week 5, session 1", 90, (("06", "core"), ("06", (1, 2, 3, 4, 6))),
-            "questions 5, 7 and 8 use optional sections: they move to the next lab"),
-    Session("Week 5, session 2", 90, (("05", "optional"), ("06", "optional"), ("06", (5, 7, 8)),
-                                      _lab(25, "the Your turn prompts of 05-06")),
-            "capstone milestone 1 (chapters 02-03) due"),
-    Session("Week 6, session 1", 90, (("07", "core"), ("07", "exercises"))),
-    Session("Week 6, session 2", 90, (("07", "optional"), _lab(20, "the Your turn prompts of 07"),
-                                      Activity("capstone milestone work", 45))),
-    Session("Week 7, session 1", 90, (Activity("midterm review: exercise catch-up on 00-07", 60),)),
-    Session("Week 7, session 2", 90, (Activity("midterm (chapters 00-07)", 90),),
-            "capstone milestone 2 (chapters 04, 05, 07) due"),
-    Session("Week 8 (both sessions)", 180, (("08", "core"), ("08", "optional"), ("08", "exercises")),
-            "08 takes two sessions, as its Time line says"),
-    Session("Week 9, session 1", 90, (("09", "core"), ("09", "exercises"))),
-    Session("Week 9, session 2", 90, (("09", "optional"), _lab(30, "the Your turn prompts of 08-09"),
-                                      Activity("capstone milestone work", 45))),
-    Session("Week 10, session 1", 90, (("10", "core"), ("10", "exercises"))),
-    Session("Week 10, session 2", 90, (("10", "optional"), _lab(20, "the Your turn prompts of 10"),
-                                       Activity("capstone milestone work", 45)),
-            "capstone milestone 3 (chapters 09-10) due"),
-    Session("Week 11, session 1", 90, (("11", "core"), ("11", "exercises"))),
-    Session("Week 11, session 2", 90, (("11", "optional"), _lab(20, "the Your turn prompts of 11"),
-                                       Activity("capstone milestone work", 45)),
-            "capstone milestone 4 (chapters 08, 11) due"),
-    Session("Week 12 (both sessions)", 180, (("12", "core"), ("12", "optional"), ("12", "exercises")),
-            "the capstone takes two sessions"),
-    Session("Week 13, session 1", 90, (Activity("capstone clinic: the written recommendation", 90),),
-            "the remaining milestones and the written recommendation due"),
-    Session("Week 13, session 2", 90, (Activity("final presentations", 90),)),
+def _discuss(chapters: str, minutes: int) -> Activity:
+    return Activity(f"discussion: the prompts of {chapters}", minutes)
+
+
+TERM = Plan("term", "A 13-week term (one 3-hour meeting a week, with a 10-minute break)", (
+    Session("Week 1", 180, (Activity("setup check: every laptop runs `make lab` and opens chapter 00", 20),
+                            ("00", "core"), ("00", "exercises"), BREAK, ("01", "core"), ("01", (1, 2, 3, 4))),
+            "00 and 01 share two sessions, as their Time lines say; students install the kit before week 1"),
+    Session("Week 2", 180, (("02", "core"), ("02", "exercises"), BREAK,
+                            ("01", (5, 6, 7, 8)), ("01", "optional"), _discuss("00-01", 15), _discuss("02", 10))),
+    Session("Week 3", 180, (("03", "core"), ("03", "exercises"), BREAK, ("02", "optional"), ("03", "optional"),
+                            Sections("12", ("(opening)", "Learning objectives", "The brief", "A short tour",
+                                            "Milestone 1", "How your plan")),
+                            ("12", (1, 2))),
+            "capstone handed out (brief, rubric); milestone 1 (02-03) assigned, due week 4"),
+    Session("Week 4", 180, (("04", "core"), ("04", (1, 2, 4, 5, 6, 7)), BREAK, ("04", "optional"), ("04", (3,)),
+                            _discuss("03-04", 20), Activity("exercise catch-up on 00-04", 20)),
+            "milestone 1 due; 04's question 3 uses an optional section, so it follows the section"),
+    Session("Week 5", 180, (("05", "core"), ("05", "exercises"), BREAK, ("06", "core"), ("06", (1, 2, 3, 4, 6))),
+            "06's questions 5, 7 and 8 use optional sections: they follow them in week 6"),
+    Session("Week 6", 180, (("07", "core"), ("07", "exercises"), BREAK, ("05", "optional"), ("06", "optional"),
+                            ("06", (5, 7, 8)), _discuss("05-06", 15), ("07", "optional"))),
+    Session("Week 7", 180, (_discuss("07", 10), Sections("12", ("Milestone 2",)), ("12", (3, 4, 5)),
+                            Activity("midterm review: questions from the class", 20), BREAK,
+                            Activity("midterm (chapters 00-07)", 90)),
+            "milestone 2 (04, 05, 07) assigned, due week 8"),
+    Session("Week 8", 180, (C08_FIRST, BREAK, C08_SECOND, ("08", "exercises")),
+            "08 takes two sessions, as its Time line says; the break falls after \"Who responds\"; milestone 2 due"),
+    Session("Week 9", 180, (("09", "core"), ("09", "exercises"), BREAK, ("08", "optional"), _discuss("08", 15),
+                            ("09", "optional"), _discuss("09", 10), Activity("exercise catch-up on 08-09", 20))),
+    Session("Week 10", 180, (("10", "core"), ("10", (1, 2, 3, 5, 6, 7)), BREAK, ("10", "optional"), ("10", (4,)),
+                             _discuss("10", 10), Sections("12", ("Milestone 3",)), ("12", (6, 7, 8))),
+            "10's question 4 uses an optional section; milestone 3 (01, 09, 10) assigned, due week 11"),
+    Session("Week 11", 180, (("11", "core"), ("11", (1, 3, 4, 5, 6, 7, 8)), BREAK, ("11", "optional"), ("11", (2,)),
+                             _discuss("11", 15), Sections("12", ("Milestone 4",)),
+                             ("12", (9, 10, 11)), Activity("capstone milestone work", 20)),
+            "11's question 2 uses an optional section; milestone 3 due; milestone 4 (08, 11) assigned, due week 12"),
+    Session("Week 12", 180, (Sections("12", ("Milestone 5", "Across sectors", "Your turn", "Recap", "References")),
+                             ("12", "optional"), ("12", (12, 13)), _discuss("12", 15), BREAK,
+                             Activity("capstone clinic: write the draft recommendation, peer review with the rubric",
+                                      90)),
+            "the capstone's two sessions: milestone 5, across sectors and a draft; milestone 4 due"),
+    Session("Week 13", 180, (Activity("final presentations", 80), BREAK, Activity("final presentations", 80)),
+            "the written recommendation due"),
 ), full=ALL_CHAPTERS)
 
 SHORT = Plan("short", "A 6-session short course (six 3-hour sessions)", (
-    Session("Session 1", 180, (("00", "core"), ("00", (1, 2, 3)), BREAK, ("01", "core"), ("01", (1, 3, 5, 7)))),
-    Session("Session 2", 180, (("02", "core"), ("02", (1, 3, 5)), BREAK, ("03", "core"), ("03", (1, 2, 6)))),
-    Session("Session 3", 180, (("04", "core"), ("04", (1, 2, 5, 6)), BREAK, ("07", "core"), ("07", (1, 2, 3)))),
-    Session("Session 4", 180, (("09", "core"), ("09", (1, 2, 6, 7)), BREAK, ("10", "core"), ("10", (1, 2, 7)))),
-    Session("Session 5", 180, (("08", "core"), ("08", (1, 2, 3)), BREAK,
+    Session("Session 1", 180, (Activity("setup check: every laptop opens chapter 00", 10), ("00", "core"),
+                               ("00", (1, 2, 3)), LONG_BREAK, ("01", "core"), ("01", (1, 3, 5, 7)))),
+    Session("Session 2", 180, (("02", "core"), ("02", (1, 3, 5)), LONG_BREAK, ("03", "core"), ("03", (1, 2, 6)))),
+    Session("Session 3", 180, (("04", "core"), ("04", (1, 2, 5, 6)), LONG_BREAK, ("07", "core"), ("07", (1, 2, 3)))),
+    Session("Session 4", 180, (Activity("primer on chapter 06: why retention rises with tenure (sorting), the "
+                                        "sBG model, a subscriber's residual lifetime value (its Recap)", 15),
+                               ("09", "core"), ("09", (1, 2, 6, 7)), LONG_BREAK, ("10", "core"), ("10", (1, 2, 7)))),
+    Session("Session 5", 180, (C08_FIRST, LONG_BREAK, C08_SECOND, ("08", (1, 2, 3)),
                                Activity("groups: design a program with chapter 08's designer, then argue for or "
-                                        "against it with the randomised results", 20))),
-    Session("Session 6", 180, (("11", "core"), ("11", (1, 7)), BREAK,
+                                        "against it with the randomised results", 20)),
+            "the break falls after \"Who responds\""),
+    Session("Session 6", 180, (("11", "core"), ("11", (1, 7)), LONG_BREAK,
                                Activity("capstone light: chapter 12's brief and its first milestones in groups, "
                                         "then a 5-minute pitch per group", 100))),
 ), core=("00", "01", "02", "03", "04", "07", "08", "09", "10", "11"))
 
 WORKSHOP = Plan("workshop", "A one-day workshop (two 3-hour halves)", (
-    Session("Morning", 180, (Activity("setup: open JupyterLab and run chapter 00's first cells (the rest of 00 is "
-                                      "homework)", 20),
-                             ("01", "core"), ("01", (1, 3, 7)), BREAK, ("04", "core"), ("04", (1, 5)))),
-    Session("Afternoon", 180, (("08", "core"), ("08", (1, 3)), BREAK,
+    Session("Morning", 180, (Activity("setup check: open JupyterLab and run chapter 00's first cells (the rest of "
+                                      "00 is homework)", 20),
+                             ("01", "core"), ("01", (1, 3, 7)), BREAK,
+                             Activity("primer on chapter 03: yearly cohorts, the retention matrix and its heatmap "
+                                      "(its Recap)", 10),
+                             ("04", "core"), ("04", (1, 5)))),
+    Session("Afternoon", 180, (C08_FIRST, LONG_BREAK, C08_SECOND, ("08", (1, 3)),
                                Activity("groups: design a program with the interactive designer, then argue for "
-                                        "or against it with the randomised results", 25))),
+                                        "or against it with the randomised results", 25)),
+            "the break falls after \"Who responds\""),
 ), core=("01", "04", "08"))
 
 PLANS = (TERM, SHORT, WORKSHOP)
@@ -198,6 +226,53 @@ def optional_minutes(path: Path) -> list[tuple[str, float]]:
     return sections
 
 
+def core_sections(path: Path) -> dict[str, float]:
+    """Minutes of each "## " section's core cells, counted as tools/reading_time.py counts them.
+
+    The cells before the first "## " heading (the title) are the section "(opening)"; optional
+    sections and subsections are left out (they are the cut list).
+    """
+    out: dict[str, float] = {}
+    current, section_optional, in_optional = "(opening)", False, False
+    for cell in json.loads(path.read_text())["cells"]:
+        source = "".join(cell["source"])
+        if cell["cell_type"] == "markdown":
+            heading = re.match(r"(##|###) (.*)", source)
+            if heading:
+                level, title = len(heading.group(1)), heading.group(2).splitlines()[0].strip()
+                if level == 2:
+                    section_optional = title.endswith("(optional)")
+                    if not section_optional:
+                        current = title
+                in_optional = section_optional or (level == 3 and title.endswith("(optional)"))
+            minutes = len(source.split()) / reading_time.WORDS_PER_MINUTE
+        else:
+            lines = [line for line in source.splitlines() if line.strip()]
+            plots = sum(1 for o in cell.get("outputs", []) if "image/png" in o.get("data", {}))
+            minutes = len(lines) / reading_time.CODE_LINES_PER_MINUTE + plots * reading_time.MINUTES_PER_PLOT
+        if not in_optional:
+            out[current] = out.get(current, 0.0) + minutes
+    return out
+
+
+def chosen_sections(part: Sections) -> list[str]:
+    """The full titles of a Sections part; a title that matches no section, or two, is an error."""
+    titles = list(core_sections(notebooks()[part.number]))
+    out = []
+    for start in part.titles:
+        found = [t for t in titles if t.startswith(start)]
+        if len(found) != 1:
+            raise ValueError(f"chapter {part.number}: {start!r} matches {len(found)} core sections")
+        out.append(found[0])
+    return out
+
+
+def uses_optional(number: str) -> list[int]:
+    """The questions that use an optional section: marked in their titles, or listed in USES_OPTIONAL."""
+    marked = [i for i, q in enumerate(questions(number), 1) if "optional section" in q]
+    return sorted(set(marked) | set(USES_OPTIONAL.get(number, ())))
+
+
 def questions(number: str) -> list[str]:
     """The titles of the exercise set's questions, in order ("how many never came back?")."""
     path = master(number)
@@ -219,41 +294,67 @@ def load_checker(number: str):
     return None if path is None else load_checks(path.parent.name, root=ROOT / "exercises")
 
 
-def check_messages(checker) -> dict[str, dict[str, list[str]]]:
-    """Each question's text messages: {"q1": {"traps": [...], "hint": [...]}}.
+def check_messages(checker) -> dict[str, dict]:
+    """Each question's anticipated mistakes: {"q1": {"traps": [(caught, message), ...], "hint": [...]}}.
 
-    A numeric question's traps are its known wrong values' messages; a choice question's are the
-    messages of its wrong options (``why_not``). Messages computed from the data are left out.
+    A numeric question's traps are its known wrong values with their messages; ``caught`` is the
+    value when it is a plain number, "data" when the checks compute it from the data, "test" when
+    it is a condition on the answer. A choice question's traps are its wrong options (``caught``
+    is the option's letter) with their ``why_not`` messages. Messages computed from the
+    data are left out.
     """
     out = {}
     for name in checker.questions:
         hint, test = checker._questions[name]
         spec = checker._numbers.get(name)
+        traps = []
         if spec is not None:
-            traps = [msg for _, msg in spec.traps if isinstance(msg, str)]
+            for value, msg in spec.traps:
+                if isinstance(msg, str):
+                    plain = isinstance(value, (int, float)) and not isinstance(value, bool)
+                    fact = type(value).__name__ == "_Fact"  # relmkt_lib._answers: a value read from the data
+                    traps.append((value if plain else "data" if fact or not callable(value) else "test", msg))
         else:
-            why_not = inspect.getclosurevars(test).nonlocals.get("why_not") or {}
-            traps = [msg for msg in why_not.values() if isinstance(msg, str)]
+            for letter, msg in (inspect.getclosurevars(test).nonlocals.get("why_not") or {}).items():
+                if isinstance(msg, str):
+                    traps.append((f"option {letter}", msg))
         out[name] = {"traps": traps, "hint": [hint] if hint else []}
     return out
 
 
-def common_mistakes(number: str) -> list[tuple[str, str, str]]:
-    """Three mistakes from the chapter's checks: (question, "trap" | "hint", message).
+def common_mistakes(number: str) -> list[tuple[str, str, str, str]]:
+    """Three anticipated mistakes: (question, "trap" | "hint", what the trap catches, message).
 
-    For each question its most explained trap (the longest message: a slip of a column gets a
-    line, a misunderstanding gets an explanation); the three questions with the longest, in
-    question order. If fewer than three questions have traps, hints fill in.
+    The rule: traps before hints, one question each, spread over the set. The questions with
+    traps are cut into three runs in order (beginning, middle, end of the set); from each run the
+    question whose checks anticipate the most wrong answers (the first on a tie), with its first
+    trap, the one its author listed first. With fewer than three such questions, hints of other
+    questions fill in.
     """
     checker = load_checker(number)
     if checker is None:
         return []
     messages = check_messages(checker)
-    best = {q: max(m["traps"], key=len) for q, m in messages.items() if m["traps"]}
-    top = sorted(best, key=lambda q: -len(best[q]))[:3]
-    chosen = [(q, "trap", best[q]) for q in messages if q in top]
-    chosen += [(q, "hint", m["hint"][0]) for q, m in messages.items() if q not in top and m["hint"]]
+    with_traps = [q for q in checker.questions if messages[q]["traps"]]
+    chosen = []
+    if with_traps:
+        k = min(3, len(with_traps))
+        runs = [with_traps[i * len(with_traps) // k:(i + 1) * len(with_traps) // k] for i in range(k)]
+        for run in runs:
+            q = max(run, key=lambda q: (len(messages[q]["traps"]), -run.index(q)))
+            caught, msg = messages[q]["traps"][0]
+            chosen.append((q, "trap", _caught_text(caught), msg))
+    chosen += [(q, "hint", "", messages[q]["hint"][0]) for q in checker.questions
+               if q not in with_traps and messages[q]["hint"]]
     return chosen[:3]
+
+
+def _caught_text(caught) -> str:
+    """What a trap catches, when it can be shown: a plain number or a wrong option (a value the checks
+    compute from the data is named by its message)."""
+    if caught in ("data", "test"):
+        return ""
+    return f"the answer {caught:g}" if isinstance(caught, (int, float)) else str(caught)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -275,6 +376,20 @@ def part_minutes(part, times: dict) -> tuple[int, str]:
     """(minutes, text) of one part; a part of a chapter without a notebook counts 0 and says so."""
     if isinstance(part, Activity):
         return part.minutes, f"{part.name} ({part.minutes} min)"
+    if isinstance(part, Sections):
+        if part.number not in times:
+            return 0, f"{part.number}: not yet in the kit"
+        minutes_by_section = core_sections(notebooks()[part.number])
+        chosen = chosen_sections(part)
+        minutes = reading_time._round5(sum(minutes_by_section[t] for t in chosen))
+        order = list(minutes_by_section)
+        named = [t for t in chosen if t != "(opening)"]
+        if len(named) > 2 and [order.index(t) for t in chosen] == list(range(order.index(chosen[0]),
+                                                                              order.index(chosen[-1]) + 1)):
+            names = f"from \"{named[0]}\" to \"{named[-1]}\""  # a run of consecutive sections
+        else:
+            names = "; ".join(named)
+        return minutes, f"{part.number} core sections: {names} ({minutes} min)"
     number, what = part
     if number not in times:
         return 0, f"{number}: not yet in the kit"
@@ -299,6 +414,10 @@ def part_minutes(part, times: dict) -> tuple[int, str]:
     return minutes, f"{number} {label} {_numbers_text(what)} ({minutes} min)"
 
 
+def _number(part) -> str:
+    return part.number if isinstance(part, Sections) else part[0]
+
+
 def session_minutes(session: Session, times: dict) -> int:
     return sum(part_minutes(p, times)[0] for p in session.parts)
 
@@ -308,7 +427,13 @@ def coverage(plan: Plan, times: dict) -> dict[str, dict]:
     out: dict[str, dict] = {}
     for session in plan.sessions:
         for part in session.parts:
-            if isinstance(part, Activity) or part[0] not in times:
+            if isinstance(part, Activity) or _number(part) not in times:
+                continue
+            if isinstance(part, Sections):
+                entry = out.setdefault(part.number, {"core": False, "optional": False, "questions": set()})
+                entry.setdefault("sections", set()).update(chosen_sections(part))
+                if entry["sections"] >= set(core_sections(notebooks()[part.number])):
+                    entry["core"] = True
                 continue
             number, what = part
             entry = out.setdefault(number, {"core": False, "optional": False, "questions": set()})
@@ -356,10 +481,11 @@ def plan_table(plan: Plan, times: dict) -> str:
         texts = []
         for part in s.parts:
             minutes, text = part_minutes(part, times)
-            if not minutes and not isinstance(part, Activity) and part[0] in times and part[1] == "optional":
+            if (not minutes and isinstance(part, tuple) and part[0] in times and part[1] == "optional"):
                 continue  # a chapter without optional sections: nothing to list
-            if not isinstance(part, Activity) and part[0] in times:
-                text = f"[{text.split(' ', 1)[0]}](chapters/{page_name(part[0], times)}) {text.split(' ', 1)[1]}"
+            if not isinstance(part, Activity) and _number(part) in times:
+                text = (f"[{text.split(' ', 1)[0]}](chapters/{page_name(_number(part), times)}) "
+                        f"{text.split(' ', 1)[1]}")
             texts.append(text)
         rows.append(f"| {s.label} | {'; '.join(texts)} | {session_minutes(s, times)} min | {s.length} min | "
                     f"{s.note or '-'} |")
@@ -386,8 +512,8 @@ def plan_table(plan: Plan, times: dict) -> str:
             rows.append(text + ".")
         if left:
             rows += ["", f"Left out (homework, or another course): {', '.join(left)}."]
-    missing = sorted({p[0] for s in plan.sessions for p in s.parts
-                      if not isinstance(p, Activity) and p[0] not in times})
+    missing = sorted({_number(p) for s in plan.sessions for p in s.parts
+                      if not isinstance(p, Activity) and _number(p) not in times})
     if missing:
         rows.append(f"Not yet in the kit, counted as 0 minutes until it is: chapter(s) {', '.join(missing)}.")
     return "\n".join(rows)
@@ -423,7 +549,7 @@ def chapter_block(number: str, times: dict) -> str:
         lines += [f"- {title.removesuffix('(optional)').strip()} (about {max(1, round(minutes))} min)"
                   for title, minutes in sections]
         lines += ["", f"The Time line rounds their total up to {t.optional} min."]
-        uses = [f"{i}" for i, q in enumerate(questions(number), 1) if "optional section" in q]
+        uses = [str(i) for i in uses_optional(number)]
         if uses:
             lines.append(f"Cut them and drop question(s) {', '.join(uses)} too: they use an optional section.")
     else:
@@ -431,10 +557,18 @@ def chapter_block(number: str, times: dict) -> str:
     lines += ["", "## Exercise questions", ""]
     lines += [f"{i}. {q}" for i, q in enumerate(questions(number), 1)] or ["No exercise set yet."]
     lines += ["", "## Three mistakes students make", "",
-              "The wrong answers the checks anticipate (a trap is a known wrong value with its own message; a hint "
-              "is what every wrong answer gets). The grader's `grades.csv` shows which questions your class "
-              "actually misses.", ""]
-    lines += [f"- **{q}** ({kind}): {msg}" for q, kind, msg in common_mistakes(number)]
+              "Taken from the checks (`checks.py`): a **trap** is a wrong answer the checks expect (a plain number "
+              "or a wrong option is shown; a value computed from the data is named by the message), with the "
+              "message students see when they give it; a **hint** is what every wrong answer gets. How they are "
+              "chosen: traps before hints, one question each, spread over the set (its beginning, middle and "
+              "end); in each part, the question with the most anticipated wrong answers, and its first trap. "
+              "The grader's `grades.csv` shows which questions your class actually misses.", ""]
+    titles = questions(number)
+    for q, kind, caught, msg in common_mistakes(number):
+        n = int(re.match(r"q(\d+)", q).group(1))  # q2b is a part of question 2
+        title = titles[n - 1] if n <= len(titles) else ""
+        catches = f" Catches {caught}." if caught else ""
+        lines.append(f"- **{q} · {title}** ({kind}).{catches} Students see: {msg}")
     return "\n".join(lines)
 
 

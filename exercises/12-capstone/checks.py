@@ -77,7 +77,7 @@ def value() -> dict[str, float]:
 
 @facts
 def keep() -> dict[str, float]:
-    """Questions 6 and 7: the churn rate at another cutoff; campaign 10's lift on buying again later."""
+    """Questions 6, 7 and 7b: the churn rate at another cutoff; campaign 10's lift on buying again later."""
     b = _boreal()
     rate = {}
     for cutoff in (Q6_CUTOFF, "2024-12-31"):
@@ -87,10 +87,17 @@ def keep() -> dict[str, float]:
     out = metrics.contact_outcomes(b.contacts, b.transactions, b.campaigns, campaign_ids=[Q7_CAMPAIGN],
                                    horizon_days=Q7_HORIZON)
     by_group = out.groupby("group")[["retained", "responded"]].mean()
+    interval = {}
+    for col in ("retained", "responded"):
+        counts = out.groupby("group")[col].agg(["sum", "size"])
+        interval[col] = metrics.incremental_lift(*counts.loc["treatment"], *counts.loc["control"], randomised=True)
     return {"churn": rate[Q6_CUTOFF], "churn_chapter": rate["2024-12-31"],
             "retained_lift": float(by_group.loc["treatment", "retained"] - by_group.loc["control", "retained"]),
             "response_lift": float(by_group.loc["treatment", "responded"] - by_group.loc["control", "responded"]),
-            "retained_treated": float(by_group.loc["treatment", "retained"])}
+            "retained_treated": float(by_group.loc["treatment", "retained"]),
+            "retained_ci_low": float(interval["retained"]["ci_low"]),
+            "retained_ci_high": float(interval["retained"]["ci_high"]),
+            "response_ci_low": float(interval["responded"]["ci_low"])}
 
 
 @facts
@@ -117,7 +124,9 @@ def program() -> dict[str, float]:
             "may_text": int(sms["may_contact"].sum()),
             "size": sample_size(p_control, Q12_EFFECT, treated_share=Q12_TREATED),
             "size_even": sample_size(p_control, Q12_EFFECT, treated_share=0.5),
-            "size_two_points": sample_size(p_control, 2 * Q12_EFFECT, treated_share=Q12_TREATED)}
+            "size_two_points": sample_size(p_control, 2 * Q12_EFFECT, treated_share=Q12_TREATED),
+            "size_rounded_baseline": sample_size(round(p_control, 3), Q12_EFFECT, treated_share=Q12_TREATED),
+            "size_control_as_treated": sample_size(p_control, Q12_EFFECT, treated_share=1 - Q12_TREATED)}
 
 
 # --- milestone 1 ---------------------------------------------------------------------------------
@@ -172,6 +181,11 @@ checker.number(
     traps=[(keep["response_lift"], "That is the lift of the coupon response ('responded'); the question "
                                            "asks about buying again after the window ('retained')."),
            (keep["retained_treated"], "That is the treated group's rate alone; subtract the control's.")])
+checker.number(
+    "q7b", keep["retained_ci_low"], kind="share_difference", shown_decimals=4,
+    hint="Read 'ci_low' from the same incremental_lift result, as a difference of shares (not in points).",
+    traps=[(keep["retained_ci_high"], "That is the upper end of the interval ('ci_high'); store the lower end."),
+           (keep["response_ci_low"], "That is the interval of the coupon response ('responded'); use 'retained'.")])
 checker.choice(
     "q8", "c",
     hint="Which data can say whom a contact moves, and how large were the win-backs' control groups?",
@@ -209,7 +223,11 @@ checker.number(
     hint="The baseline is campaign 10's control response rate; the effect is 0.01, and 80 % of the customers "
          "are treated.",
     traps=[(program["size_even"], "That is an even split; a 20 % control share treats 80 % (treated_share=0.8)."),
-           (program["size_two_points"], "That is an effect of 2 points; the question asks for 1 point (0.01).")])
+           (program["size_two_points"], "That is an effect of 2 points; the question asks for 1 point (0.01)."),
+           (program["size_rounded_baseline"], "That uses a rounded baseline (1.1 %); pass the control group's exact "
+                                              "response rate."),
+           (program["size_control_as_treated"], "treated_share is the share treated: with a 20 % control share it is "
+                                                "0.8, not 0.2.")])
 
 # --- across sectors ------------------------------------------------------------------------------
 checker.choice(
