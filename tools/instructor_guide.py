@@ -125,11 +125,13 @@ TERM = Plan("term", "A 13-week term (one 3-hour meeting a week, with a 10-minute
                              _discuss("10", 10), Sections("12", ("Milestone 3",)), ("12", (6, 7, 8))),
             "10's question 4 uses an optional section; milestone 3 (01, 09, 10) assigned, due week 11"),
     Session("Week 11", 180, (("11", "core"), ("11", (1, 3, 4, 5, 6, 7, 8)), BREAK, ("11", "optional"), ("11", (2,)),
-                             _discuss("11", 15), Sections("12", ("Milestone 4",)),
+                             _discuss("11", 15), Sections("12", ("Milestone 4",)), ("12", "optional"),
                              ("12", (9, 10, 11)), Activity("capstone milestone work", 20)),
-            "11's question 2 uses an optional section; milestone 3 due; milestone 4 (08, 11) assigned, due week 12"),
+            "11's question 2 uses an optional section; milestone 3 due; milestone 4 (08, 11) assigned, due week 12; "
+            "12's optional sections come with milestone 4: its pressure curve is milestone 4's evidence on frequency "
+            "(the explorer previews milestone 5)"),
     Session("Week 12", 180, (Sections("12", ("Milestone 5", "Across sectors", "Your turn", "Recap", "References")),
-                             ("12", "optional"), ("12", (12, 13)), _discuss("12", 15), BREAK,
+                             ("12", (12, 13)), _discuss("12", 15), BREAK,
                              Activity("capstone clinic: write the draft recommendation, peer review with the rubric",
                                       90)),
             "the capstone's two sessions: milestone 5, across sectors and a draft; milestone 4 due"),
@@ -548,7 +550,9 @@ def chapter_block(number: str, times: dict) -> str:
         lines.append("")
         lines += [f"- {title.removesuffix('(optional)').strip()} (about {max(1, round(minutes))} min)"
                   for title, minutes in sections]
-        lines += ["", f"The Time line rounds their total up to {t.optional} min."]
+        shown = sum(max(1, round(minutes)) for _, minutes in sections)
+        lines += ["", f"Together about {t.optional} min, as the Time line says." if shown == t.optional
+                  else f"The Time line rounds their total up to {t.optional} min."]
         uses = [str(i) for i in uses_optional(number)]
         if uses:
             lines.append(f"Cut them and drop question(s) {', '.join(uses)} too: they use an optional section.")

@@ -178,8 +178,8 @@ checker.number(
     "q7", keep["retained_lift"], kind="share_difference", shown_decimals=4,
     hint="Count the 'retained' customers and all customers of each group, pass the four counts to "
          "metrics.incremental_lift (treatment first), and read 'absolute_lift'.",
-    traps=[(keep["response_lift"], "That is the lift of the coupon response ('responded'); the question "
-                                           "asks about buying again after the window ('retained')."),
+    traps=[(keep["response_lift"], "That is the lift in response ('responded', a purchase within 30 days); "
+                                   "the question asks about buying again after the window ('retained')."),
            (keep["retained_treated"], "That is the treated group's rate alone; subtract the control's.")])
 checker.number(
     "q7b", keep["retained_ci_low"], kind="share_difference", shown_decimals=4,
