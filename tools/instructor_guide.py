@@ -97,10 +97,10 @@ def _discuss(chapters: str, minutes: int) -> Activity:
 
 TERM = Plan("term", "A 13-week term (one 3-hour meeting a week, with a 10-minute break)", (
     Session("Week 1", 180, (Activity("setup check: every laptop runs `make lab` and opens chapter 00", 20),
-                            ("00", "core"), ("00", "exercises"), BREAK, ("01", "core"), ("01", (1, 2, 3, 4))),
+                            ("00", "core"), ("00", "exercises"), BREAK, ("01", "core"), ("01", (1, 2))),
             "00 and 01 share two sessions, as their Time lines say; students install the kit before week 1"),
     Session("Week 2", 180, (("02", "core"), ("02", "exercises"), BREAK,
-                            ("01", (5, 6, 7, 8)), ("01", "optional"), _discuss("00-01", 15), _discuss("02", 10))),
+                            ("01", (3, 4, 5, 6, 7, 8)), ("01", "optional"), _discuss("00-01", 15), _discuss("02", 10))),
     Session("Week 3", 180, (("03", "core"), ("03", "exercises"), BREAK, ("02", "optional"), ("03", "optional"),
                             Sections("12", ("(opening)", "Learning objectives", "The brief", "A short tour",
                                             "Milestone 1", "How your plan")),
@@ -129,14 +129,14 @@ TERM = Plan("term", "A 13-week term (one 3-hour meeting a week, with a 10-minute
                              ("12", (9, 10, 11)), Activity("capstone milestone work", 20)),
             "11's question 2 uses an optional section; milestone 3 due; milestone 4 (08, 11) assigned, due week 12; "
             "12's optional sections come with milestone 4: its pressure curve is milestone 4's evidence on frequency "
-            "(the explorer previews milestone 5)"),
+            "(the explorer previews milestone 5: students run milestone 5's worked step first, as the explorer says)"),
     Session("Week 12", 180, (Sections("12", ("Milestone 5", "Across sectors", "Your turn", "Recap", "References")),
                              ("12", (12, 13)), _discuss("12", 15), BREAK,
                              Activity("capstone clinic: write the draft recommendation, peer review with the rubric",
                                       90)),
             "the capstone's two sessions: milestone 5, across sectors and a draft; milestone 4 due"),
     Session("Week 13", 180, (Activity("final presentations", 80), BREAK, Activity("final presentations", 80)),
-            "the written recommendation due"),
+            "milestone 5 and the written recommendation due"),
 ), full=ALL_CHAPTERS)
 
 SHORT = Plan("short", "A 6-session short course (six 3-hour sessions)", (
@@ -152,8 +152,8 @@ SHORT = Plan("short", "A 6-session short course (six 3-hour sessions)", (
                                         "against it with the randomised results", 20)),
             "the break falls after \"Who responds\""),
     Session("Session 6", 180, (("11", "core"), ("11", (1, 7)), LONG_BREAK,
-                               Activity("capstone light: chapter 12's brief and its first milestones in groups, "
-                                        "then a 5-minute pitch per group", 100))),
+                               Activity("capstone light: chapter 12's brief and milestones 1-2 (questions 1-5) "
+                                        "in groups, then a 5-minute pitch per group", 100))),
 ), core=("00", "01", "02", "03", "04", "07", "08", "09", "10", "11"))
 
 WORKSHOP = Plan("workshop", "A one-day workshop (two 3-hour halves)", (
@@ -513,7 +513,9 @@ def plan_table(plan: Plan, times: dict) -> str:
                 text += f"; questions {_numbers_text(c['questions'])} of {n_q}"
             rows.append(text + ".")
         if left:
-            rows += ["", f"Left out (homework, or another course): {', '.join(left)}."]
+            rows += ["", f"Not taught from its notebook in class: {', '.join(left)} (where the table names a primer "
+                         "or a group activity for one of them, that stands in for it; otherwise homework or "
+                         "another course)."]
     missing = sorted({_number(p) for s in plan.sessions for p in s.parts
                       if not isinstance(p, Activity) and _number(p) not in times})
     if missing:

@@ -37,6 +37,12 @@ def _boreal():
         return datasets.load_boreal()
 
 
+def _lists(b) -> pd.DataFrame:
+    """The contacts without the customers acquired on the day they were contacted (the data card's known quirk)."""
+    acquired = b.contacts["customer_id"].map(b.customers.set_index("customer_id")["acquisition_date"])
+    return b.contacts[acquired < b.contacts["contact_date"]]
+
+
 @facts
 def base() -> dict[str, float]:
     """Questions 1 and 2: a segment on another day, a quarterly cohort's retention."""
@@ -84,20 +90,27 @@ def keep() -> dict[str, float]:
         f = churn.churn_features(b.transactions, customers=b.customers, customer_cols=KNOWN_AT_CUTOFF,
                                  contacts=b.contacts, group_col="group", cutoff=cutoff, horizon_days=HORIZON_DAYS)
         rate[cutoff] = float(f["churned"].mean())
-    out = metrics.contact_outcomes(b.contacts, b.transactions, b.campaigns, campaign_ids=[Q7_CAMPAIGN],
+    out = metrics.contact_outcomes(_lists(b), b.transactions, b.campaigns, campaign_ids=[Q7_CAMPAIGN],
                                    horizon_days=Q7_HORIZON)
     by_group = out.groupby("group")[["retained", "responded"]].mean()
     interval = {}
     for col in ("retained", "responded"):
         counts = out.groupby("group")[col].agg(["sum", "size"])
         interval[col] = metrics.incremental_lift(*counts.loc["treatment"], *counts.loc["control"], randomised=True)
+    everyone = metrics.contact_outcomes(b.contacts, b.transactions, b.campaigns, campaign_ids=[Q7_CAMPAIGN],
+                                        horizon_days=Q7_HORIZON).groupby("group")["retained"].agg(["sum", "size"])
+    unfiltered = metrics.incremental_lift(*everyone.loc["treatment"], *everyone.loc["control"], randomised=True)
     return {"churn": rate[Q6_CUTOFF], "churn_chapter": rate["2024-12-31"],
             "retained_lift": float(by_group.loc["treatment", "retained"] - by_group.loc["control", "retained"]),
             "response_lift": float(by_group.loc["treatment", "responded"] - by_group.loc["control", "responded"]),
             "retained_treated": float(by_group.loc["treatment", "retained"]),
             "retained_ci_low": float(interval["retained"]["ci_low"]),
             "retained_ci_high": float(interval["retained"]["ci_high"]),
-            "response_ci_low": float(interval["responded"]["ci_low"])}
+            "response_ci_low": float(interval["responded"]["ci_low"]),
+            "retained_lift_reversed": -float(interval["retained"]["absolute_lift"]),
+            "retained_ci_low_reversed": -float(interval["retained"]["ci_high"]),
+            "retained_lift_everyone": float(unfiltered["absolute_lift"]),
+            "retained_ci_low_everyone": float(unfiltered["ci_low"])}
 
 
 @facts
@@ -117,8 +130,10 @@ def program() -> dict[str, float]:
     later = contact.consent_status(known, observation_end=Q10_DAY, channel="email")
     now = contact.consent_status(known, observation_end=END, channel="email")
     sms = contact.consent_status(known, observation_end=Q10_DAY, channel="sms")
-    c = b.contacts[b.contacts["campaign_id"] == Q7_CAMPAIGN]
+    c = _lists(b)[_lists(b)["campaign_id"] == Q7_CAMPAIGN]
     p_control = float(c.loc[c["group"] == "control", "responded"].mean())
+    c_all = b.contacts[b.contacts["campaign_id"] == Q7_CAMPAIGN]
+    p_everyone = float(c_all.loc[c_all["group"] == "control", "responded"].mean())
     return {"ratio": ratio(Q9_YEAR), "ratio_2025": ratio(2025),
             "may_email": int(later["may_contact"].sum()), "may_email_now": int(now["may_contact"].sum()),
             "may_text": int(sms["may_contact"].sum()),
@@ -126,7 +141,8 @@ def program() -> dict[str, float]:
             "size_even": sample_size(p_control, Q12_EFFECT, treated_share=0.5),
             "size_two_points": sample_size(p_control, 2 * Q12_EFFECT, treated_share=Q12_TREATED),
             "size_rounded_baseline": sample_size(round(p_control, 3), Q12_EFFECT, treated_share=Q12_TREATED),
-            "size_control_as_treated": sample_size(p_control, Q12_EFFECT, treated_share=1 - Q12_TREATED)}
+            "size_control_as_treated": sample_size(p_control, Q12_EFFECT, treated_share=1 - Q12_TREATED),
+            "size_everyone": sample_size(p_everyone, Q12_EFFECT, treated_share=Q12_TREATED)}
 
 
 # --- milestone 1 ---------------------------------------------------------------------------------
@@ -180,12 +196,19 @@ checker.number(
          "metrics.incremental_lift (treatment first), and read 'absolute_lift'.",
     traps=[(keep["response_lift"], "That is the lift in response ('responded', a purchase within 30 days); "
                                    "the question asks about buying again after the window ('retained')."),
-           (keep["retained_treated"], "That is the treated group's rate alone; subtract the control's.")])
+           (keep["retained_treated"], "That is the treated group's rate alone; subtract the control's."),
+           (keep["retained_lift_reversed"], "Control first: pass the treatment counts first (treated minus control)."),
+           (keep["retained_lift_everyone"], "That keeps the customers acquired on the campaign's day: build the "
+                                            "outcomes from `lists`, not `contacts`.")])
 checker.number(
     "q7b", keep["retained_ci_low"], kind="share_difference", shown_decimals=4,
     hint="Read 'ci_low' from the same incremental_lift result, as a difference of shares (not in points).",
     traps=[(keep["retained_ci_high"], "That is the upper end of the interval ('ci_high'); store the lower end."),
-           (keep["response_ci_low"], "That is the interval of the coupon response ('responded'); use 'retained'.")])
+           (keep["response_ci_low"], "That is the interval of the coupon response ('responded'); use 'retained'."),
+           (keep["retained_ci_low_reversed"], "Control first: pass the treatment counts first (treated minus "
+                                              "control)."),
+           (keep["retained_ci_low_everyone"], "That keeps the customers acquired on the campaign's day: build the "
+                                              "outcomes from `lists`, not `contacts`.")])
 checker.choice(
     "q8", "c",
     hint="Which data can say whom a contact moves, and how large were the win-backs' control groups?",
@@ -220,14 +243,16 @@ checker.choice(
 # --- milestone 5 ---------------------------------------------------------------------------------
 checker.number(
     "q12", program["size"], kind="count",
-    hint="The baseline is campaign 10's control response rate; the effect is 0.01, and 80 % of the customers "
-         "are treated.",
+    hint="The baseline is campaign 10's control response rate in `lists`; the effect is 0.01, and 80 % of the "
+         "customers are treated.",
     traps=[(program["size_even"], "That is an even split; a 20 % control share treats 80 % (treated_share=0.8)."),
            (program["size_two_points"], "That is an effect of 2 points; the question asks for 1 point (0.01)."),
            (program["size_rounded_baseline"], "That uses a rounded baseline (1.1 %); pass the control group's exact "
                                               "response rate."),
            (program["size_control_as_treated"], "treated_share is the share treated: with a 20 % control share it is "
-                                                "0.8, not 0.2.")])
+                                                "0.8, not 0.2."),
+           (program["size_everyone"], "That baseline keeps the 2 control customers acquired on the campaign's day "
+                                      "(2 of its 3 responders): take the rate from `lists`, not `contacts`.")])
 
 # --- across sectors ------------------------------------------------------------------------------
 checker.choice(
