@@ -141,6 +141,7 @@ def program() -> dict[str, float]:
             "size_even": sample_size(p_control, Q12_EFFECT, treated_share=0.5),
             "size_two_points": sample_size(p_control, 2 * Q12_EFFECT, treated_share=Q12_TREATED),
             "size_rounded_baseline": sample_size(round(p_control, 3), Q12_EFFECT, treated_share=Q12_TREATED),
+            "size_printed_baseline": sample_size(round(p_control, 4), Q12_EFFECT, treated_share=Q12_TREATED),
             "size_control_as_treated": sample_size(p_control, Q12_EFFECT, treated_share=1 - Q12_TREATED),
             "size_everyone": sample_size(p_everyone, Q12_EFFECT, treated_share=Q12_TREATED)}
 
@@ -247,8 +248,10 @@ checker.number(
          "customers are treated.",
     traps=[(program["size_even"], "That is an even split; a 20 % control share treats 80 % (treated_share=0.8)."),
            (program["size_two_points"], "That is an effect of 2 points; the question asks for 1 point (0.01)."),
-           (program["size_rounded_baseline"], "That uses a rounded baseline (1.1 %); pass the control group's exact "
+           (program["size_rounded_baseline"], "That uses a rounded baseline (0.4 %); pass the control group's exact "
                                               "response rate."),
+           (program["size_printed_baseline"], "That uses the rate as printed (0.36 %); pass the control group's exact "
+                                              "response rate, computed from `lists`."),
            (program["size_control_as_treated"], "treated_share is the share treated: with a 20 % control share it is "
                                                 "0.8, not 0.2."),
            (program["size_everyone"], "That baseline keeps the 2 control customers acquired on the campaign's day "
