@@ -203,25 +203,19 @@ def optional_minutes(path: Path) -> list[tuple[str, float]]:
     current: str | None = None
     section_optional = False
     for cell in json.loads(path.read_text())["cells"]:
-        source = "".join(cell["source"])
-        if cell["cell_type"] == "markdown":
-            heading = re.match(r"(##|###) (.*)", source)
-            if heading:
-                level, title = len(heading.group(1)), heading.group(2).splitlines()[0].strip()
-                if level == 2:
-                    section_optional = title.endswith("(optional)")
-                    current = title if section_optional else None
-                elif title.endswith("(optional)"):
-                    current = title
-                elif not section_optional:
-                    current = None
-                if title.endswith("(optional)"):
-                    sections.append((title, 0.0))
-            minutes = len(source.split()) / reading_time.WORDS_PER_MINUTE
-        else:
-            lines = [line for line in source.splitlines() if line.strip()]
-            plots = sum(1 for o in cell.get("outputs", []) if "image/png" in o.get("data", {}))
-            minutes = len(lines) / reading_time.CODE_LINES_PER_MINUTE + plots * reading_time.MINUTES_PER_PLOT
+        heading = reading_time.cell_heading(cell)
+        if heading:
+            level, title = heading
+            if level == 2:
+                section_optional = title.endswith("(optional)")
+                current = title if section_optional else None
+            elif title.endswith("(optional)"):
+                current = title
+            elif not section_optional:
+                current = None
+            if title.endswith("(optional)"):
+                sections.append((title, 0.0))
+        minutes = reading_time.cell_minutes(cell)
         if current is not None:
             title, total = sections[-1]
             sections[-1] = (title, total + minutes)
@@ -237,21 +231,15 @@ def core_sections(path: Path) -> dict[str, float]:
     out: dict[str, float] = {}
     current, section_optional, in_optional = "(opening)", False, False
     for cell in json.loads(path.read_text())["cells"]:
-        source = "".join(cell["source"])
-        if cell["cell_type"] == "markdown":
-            heading = re.match(r"(##|###) (.*)", source)
-            if heading:
-                level, title = len(heading.group(1)), heading.group(2).splitlines()[0].strip()
-                if level == 2:
-                    section_optional = title.endswith("(optional)")
-                    if not section_optional:
-                        current = title
-                in_optional = section_optional or (level == 3 and title.endswith("(optional)"))
-            minutes = len(source.split()) / reading_time.WORDS_PER_MINUTE
-        else:
-            lines = [line for line in source.splitlines() if line.strip()]
-            plots = sum(1 for o in cell.get("outputs", []) if "image/png" in o.get("data", {}))
-            minutes = len(lines) / reading_time.CODE_LINES_PER_MINUTE + plots * reading_time.MINUTES_PER_PLOT
+        heading = reading_time.cell_heading(cell)
+        if heading:
+            level, title = heading
+            if level == 2:
+                section_optional = title.endswith("(optional)")
+                if not section_optional:
+                    current = title
+            in_optional = section_optional or (level == 3 and title.endswith("(optional)"))
+        minutes = reading_time.cell_minutes(cell)
         if not in_optional:
             out[current] = out.get(current, 0.0) + minutes
     return out

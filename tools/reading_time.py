@@ -72,6 +72,24 @@ def _round5(minutes: float) -> int:
     return max(5, int(5 * math.ceil(minutes / 5 - 1e-9)))
 
 
+def cell_heading(cell: dict) -> tuple[int, str] | None:
+    """(2, title) or (3, title) when a markdown cell opens with a ``##`` or ``###`` heading."""
+    if cell["cell_type"] != "markdown":
+        return None
+    heading = re.match(r"(##|###) (.*)", "".join(cell["source"]))
+    return (len(heading.group(1)), heading.group(2).splitlines()[0].strip()) if heading else None
+
+
+def cell_minutes(cell: dict) -> float:
+    """A cell's minutes: its words at WORDS_PER_MINUTE, or its code lines and plots."""
+    source = "".join(cell["source"])
+    if cell["cell_type"] == "markdown":
+        return len(source.split()) / WORDS_PER_MINUTE
+    lines = [line for line in source.splitlines() if line.strip()]
+    plots = sum(1 for o in cell.get("outputs", []) if "image/png" in o.get("data", {}))
+    return len(lines) / CODE_LINES_PER_MINUTE + plots * MINUTES_PER_PLOT
+
+
 def chapter_time(path: Path) -> ChapterTime:
     """Estimate a chapter's reading time, by core and optional sections, and its exercises' time."""
     nb = json.loads(path.read_text())
@@ -79,21 +97,15 @@ def chapter_time(path: Path) -> ChapterTime:
     sections: list[str] = []
     in_optional = section_optional = False
     for cell in nb["cells"]:
-        source = "".join(cell["source"])
-        if cell["cell_type"] == "markdown":
-            heading = re.match(r"(##|###) (.*)", source)
-            if heading:
-                level, title = len(heading.group(1)), heading.group(2).splitlines()[0].strip()
-                if level == 2:
-                    section_optional = title.endswith("(optional)")
-                in_optional = section_optional or (level == 3 and title.endswith("(optional)"))
-                if title.endswith("(optional)"):
-                    sections.append(title)
-            minutes = len(source.split()) / WORDS_PER_MINUTE
-        else:
-            lines = [line for line in source.splitlines() if line.strip()]
-            plots = sum(1 for o in cell.get("outputs", []) if "image/png" in o.get("data", {}))
-            minutes = len(lines) / CODE_LINES_PER_MINUTE + plots * MINUTES_PER_PLOT
+        heading = cell_heading(cell)
+        if heading:
+            level, title = heading
+            if level == 2:
+                section_optional = title.endswith("(optional)")
+            in_optional = section_optional or (level == 3 and title.endswith("(optional)"))
+            if title.endswith("(optional)"):
+                sections.append(title)
+        minutes = cell_minutes(cell)
         if in_optional:
             optional += minutes
         else:
