@@ -63,7 +63,7 @@ test: lint
 # While developing: the library's tests and doctests only (no notebooks, no browser), in ~30 s.
 test-lib: $(DEV_STAMP)
 	$(ONE_THREAD) $(PY) -m pytest -p no:cacheprovider -n $(JOBS) --dist loadfile --doctest-modules relmkt_lib tests \
-	  --ignore=tests/test_browser.py --ignore=tests/test_site.py
+	  --ignore=tests/test_browser.py --ignore=tests/test_site.py --ignore=tests/test_report_commands.py
 
 # Every chapter and exercise master under nbval (strict checks), nothing else.
 test-notebooks: $(DEV_STAMP)
@@ -92,6 +92,7 @@ bench: $(DEV_STAMP)
 	$(PY) benchmarks/bench_loyalty.py
 	$(PY) benchmarks/bench_churn.py
 	$(PY) benchmarks/bench_consent.py
+	$(PY) benchmarks/bench_report.py
 
 # The course as a static website from the committed, tested outputs (nothing re-executed), with every
 # internal link checked: build/site/index.html. Publishing it: see the README.

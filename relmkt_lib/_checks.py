@@ -125,6 +125,10 @@ def bad_rows_error(df: pd.DataFrame, mask: Any, column: str, problem: str, fix: 
 _PACKAGE_DIR = str(Path(__file__).resolve().parent)
 
 
+#: Files of the package that call the library as a user does (the `relmkt` command): not entry points.
+_USER_FILES = ("_cli.py",)
+
+
 def entry_point() -> tuple[str, frozenset[str]]:
     """The kit's function the user called (the outermost frame inside relmkt_lib) and its parameter names.
 
@@ -138,7 +142,7 @@ def entry_point() -> tuple[str, frozenset[str]]:
     while frame is not None:
         code = frame.f_code
         if (code.co_filename.startswith(_PACKAGE_DIR) and not code.co_name.startswith("<")
-                and code is not _WRAPPER_CODE):
+                and code is not _WRAPPER_CODE and not code.co_filename.endswith(_USER_FILES)):
             name = code.co_name
             params = frozenset(code.co_varnames[: code.co_argcount + code.co_kwonlyargcount])
         frame = frame.f_back

@@ -4,7 +4,8 @@
 ``summarize_transactions`` turns it into the frequency / recency / T / monetary
 value table that the buy-till-you-die models expect (the conventions of lifetimes'
 ``summary_data_from_transaction_data``, computed much faster and safely on pandas 3);
-``calibration_holdout_split`` adds what each customer did in a later holdout period.
+``calibration_holdout_split`` adds what each customer did in a later holdout period;
+``read_table`` reads a CSV as spreadsheets and CRMs export it (``;`` or tab separators, decimal commas).
 
 Conventions (Fader, Hardie & Lee 2005; lifetimes):
 
@@ -26,12 +27,14 @@ Conventions (Fader, Hardie & Lee 2005; lifetimes):
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from ._checks import entry_point, plain, removed_keywords
 from ._data_checks import last_day, report
+from ._read_csv import SAMPLE_BYTES, comma_decimal_columns, detect_encoding, sniff_separator
 from ._summary import checked_log, period_index, period_of, split_bounds, summarize_clean
 from .exceptions import DataWarning
 
@@ -43,6 +46,7 @@ __all__ = [
     "validate_transactions",
     "summarize_transactions",
     "calibration_holdout_split",
+    "read_table",
 ]
 
 #: time_unit -> (period in which purchases are merged: "D" days or "W" calendar weeks,
@@ -337,3 +341,116 @@ def calibration_holdout_split(
     if return_report:
         return out, HoldoutReport(len(new_ids), tuple(plain(i) for i in new_ids))
     return out
+
+
+_ENCODING_HINT = ('pass encoding="cp1252" (Windows and Excel in French or English) or encoding="latin-1", or save '
+                  "the file again as UTF-8")
+
+
+def read_table(path: str | Path, *, sep: str | None = None, decimal: str | None = None,
+               encoding: str | None = None, dtype: Any = None) -> pd.DataFrame:
+    """Read a CSV file as spreadsheets and CRMs export it: separator, decimal comma and encoding detected.
+
+    The separator (``,``, ``;`` or tab) is sniffed from the first lines; the file is then read by
+    pandas' C engine, every column as pandas infers it (a whole column at once, so a column never
+    mixes numbers and text). With a separator other than ``,``, text columns whose every value is a
+    number written with a decimal comma (``"12,50"``, ``"1 234,50"``; blanks allowed) become numbers;
+    no other column is changed. What was detected is in ``df.attrs["read_table"]``: ``sep``,
+    ``decimal``, ``encoding`` and ``comma_columns`` (the columns converted).
+
+    Parameters
+    ----------
+    path : str or Path
+        The CSV file.
+    sep : str, optional
+        The separator; None sniffs ``,``, ``;`` or tab.
+    decimal : {".", ","}, optional
+        The decimal mark; None detects a decimal comma column by column (only when the separator is not ``,``).
+    encoding : str, optional
+        The file's encoding; None reads UTF-8 (with or without a byte-order mark) or UTF-16 with its mark.
+    dtype : optional
+        Passed to pandas: e.g. ``{"customer_id": str}`` keeps ids such as ``"007"`` as text. Columns
+        named here that the file lacks are ignored.
+
+    Returns
+    -------
+    DataFrame
+        One row per data line, the header's column names.
+
+    Raises
+    ------
+    ValueError
+        A missing or empty file, a file that is not text in the encoding, or lines that do not split
+        into the header's number of fields (the message says which and what to pass).
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> folder = tempfile.mkdtemp()
+    >>> path = os.path.join(folder, "export.csv")
+    >>> _ = open(path, "w", encoding="utf-8").write("id;day;amount\\n007;05/01/2024;12,50\\n8;06/01/2024;3\\n")
+    >>> df = read_table(path, dtype={"id": str})
+    >>> df["id"].tolist(), df["amount"].tolist()
+    (['007', '8'], [12.5, 3.0])
+    >>> df.attrs["read_table"]
+    {'sep': ';', 'decimal': ',', 'encoding': 'utf-8', 'comma_columns': ['amount']}
+    """
+    file = Path(path)
+    if not file.exists():
+        raise ValueError(f"file {str(path)!r} does not exist (looked for {file.resolve()}); check the path and "
+                         "the working folder")
+    if not file.is_file():
+        raise ValueError(f"{str(path)!r} is a folder, not a file; pass the CSV file inside it")
+    with file.open("rb") as fh:
+        sample = fh.read(SAMPLE_BYTES)
+    if not sample.strip():
+        raise ValueError(f"file {str(path)!r} is empty; export the table again (a header line, then one line "
+                         "per row)")
+    if decimal not in (None, ".", ","):
+        raise ValueError(f"decimal must be '.' or ',' (or None to detect it), not {decimal!r}")
+    enc = encoding or detect_encoding(sample)
+    try:
+        text = sample.decode(enc, errors="strict" if len(sample) < SAMPLE_BYTES else "ignore")
+    except (UnicodeDecodeError, LookupError) as exc:
+        raise _decode_error(path, enc, exc, encoding) from None
+    separator = sep if sep is not None else sniff_separator(text)
+    try:
+        df = pd.read_csv(file, sep=separator, decimal=decimal or ".", encoding=enc, dtype=_present(dtype, text,
+                         separator), low_memory=False, engine="c")
+    except UnicodeDecodeError as exc:
+        raise _decode_error(path, enc, exc, encoding) from None
+    except pd.errors.EmptyDataError:
+        raise ValueError(f"file {str(path)!r} has no header line; export the table again with its column "
+                         "names on the first line") from None
+    except pd.errors.ParserError as exc:
+        raise ValueError(f"file {str(path)!r} cannot be read as a table with the separator {separator!r}: "
+                         f"{str(exc).strip()}. Check that every line has the header's number of fields, or pass sep= "
+                         "(';', ',' or '\\t')") from None
+    converted: list[str] = []
+    if decimal == "," or (decimal is None and separator != ","):
+        skip = set(dtype) if isinstance(dtype, dict) else (set(df.columns) if dtype is not None else set())
+        numbers = comma_decimal_columns(df, skip)
+        if numbers:
+            df = df.assign(**{str(k): v for k, v in numbers.items()})
+            converted = list(numbers)
+    df.attrs["read_table"] = {"sep": separator, "decimal": "," if converted or decimal == "," else ".",
+                              "encoding": enc, "comma_columns": converted}
+    return df
+
+
+def _present(dtype: Any, text: str, sep: str) -> Any:
+    """``dtype`` without the columns the header lacks (pandas would ignore them, or fail on some versions)."""
+    if not isinstance(dtype, dict):
+        return dtype
+    header = text.splitlines()[0].split(sep) if text else []
+    names = {h.strip().strip('"').lstrip("\ufeff") for h in header}
+    return {k: v for k, v in dtype.items() if k in names} or None
+
+
+def _decode_error(path: Any, enc: str, exc: Exception, given: str | None) -> ValueError:
+    if isinstance(exc, LookupError):
+        return ValueError(f"encoding {given!r} is unknown; pass e.g. encoding='utf-8' or encoding='cp1252'")
+    where = getattr(exc, "start", None)
+    at = f" (byte {where} of a block: {exc.object[max(0, where - 20):where + 20]!r})" if where is not None else ""
+    return ValueError(f"file {str(path)!r} is not valid {enc} text{at}; " + (
+        _ENCODING_HINT if given is None else "pass the file's real encoding, e.g. encoding='cp1252'"))

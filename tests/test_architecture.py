@@ -19,7 +19,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "relmkt_lib"
 #: own layer's allowed list (DOMAIN_ALLOWED) or from a lower layer.
 LAYERS: dict[str, int] = {
     # 0: the foundation every module may use
-    "exceptions": 0, "_checks": 0, "_dates": 0, "_fitting": 0,
+    "exceptions": 0, "_checks": 0, "_dates": 0, "_fitting": 0, "_html_export": 0,
     # 1: raw tables -> validated tables and customer summaries
     "data": 1,
     # 2: domain modules (one chapter each); they import one another only as DOMAIN_ALLOWED says
@@ -31,6 +31,8 @@ LAYERS: dict[str, int] = {
     "plotting": 4,
     # 5: the exercise checker and student-copy builder
     "exercises": 5,
+    # 6: the `relmkt` command and its notebook runner (they may import anything)
+    "_cli": 6, "_run_template": 6, "__main__": 6,
 }
 
 #: Private partners that belong to a public module's place in the layers.
@@ -40,7 +42,7 @@ PARTNERS = {"_scorecards": "metrics", "_campaign_outcomes": "metrics", "_markov"
             "_summary": "data", "_sbg": "contractual", "_campaign_log": "metrics", "_churn_features": "churn",
             "_churn_model": "churn", "_churn_eval": "churn", "_uplift_metrics": "uplift",
             "_consent": "contact", "_contact_rules": "contact", "_contact_pressure": "contact",
-            "_contact_sim": "contact", "_grading": "exercises"}
+            "_contact_sim": "contact", "_grading": "exercises", "_read_csv": "data"}
 
 #: Layers whose modules stay independent of one another (the foundation's helpers may share).
 SEPARATE_LAYERS = {2, 3}

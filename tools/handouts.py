@@ -34,6 +34,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from relmkt_lib._html_export import WIDGET, notebook_html, notebook_title  # noqa: E402
+from relmkt_lib._html_export import has_formulas as has_formulas  # noqa: E402  (re-exported for the tests)
 from relmkt_lib.datasets import BorealData  # noqa: E402
 from relmkt_lib.exercises import student_copy_text, student_path  # noqa: E402
 
@@ -58,22 +60,8 @@ _LOADER_CALL = re.compile(r"\b(load_\w+|cdnow_sample_split)\s*\((\s*truth\s*=\s*
 _NOT_DATA = {"load_checks"}
 #: A direct read of the datasets folder, which this tool cannot follow.
 _DIRECT_READ = re.compile(r"\bdata_dir\s*\(|datasets/[a-z_]+/[\w.]+\.csv")
-#: Display formulas, TeX-style inline math ($x$, no space inside the dollars) or \( \), outside code spans.
-_FORMULA = re.compile(r"\$\$.+?\$\$|(?<![\\$\w])\$(?=\S)[^$\n]*?(?<=\S)\$(?!\d)|\\\(.+?\\\)|\\\[.+?\\\]", re.S)
-_WIDGET = "application/vnd.jupyter.widget-view+json"
-_WIDGET_NOTE = ("<p><em>An interactive control was here: open the chapter in JupyterLab "
-                "(from the kit) to use it.</em></p>")
-
-#: The lab template without its scripts from the internet: require.js (only for widgets, which
-#: are replaced), mermaid (no diagrams) and MathJax unless the chapter has formulas.
-_TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
-{%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}
-{%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
-{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
-{%- block html_head_js_mathjax -%}
-{%- if resources.relmkt_formulas -%}{{ super() }}{%- endif -%}
-{%- endblock html_head_js_mathjax -%}
-"""
+#: A live widget's output type (the page builder, shared with the `relmkt` commands, is relmkt_lib/_html_export.py).
+_WIDGET = WIDGET
 
 
 def chapters(root: Path = ROOT) -> list[Path]:
@@ -120,55 +108,20 @@ def data_files(sources: list[Path]) -> tuple[list[tuple[str, str]], list[str]]:
     return sorted(files), sorted(lifetimes)
 
 
-def has_formulas(nb: dict) -> bool:
-    """True when a markdown cell holds TeX math (prices like "60 $ ... 80 $" are not formulas)."""
-    for cell in nb["cells"]:
-        if cell["cell_type"] == "markdown":
-            text = re.sub(r"`[^`\n]*`", "", "".join(cell["source"]) if isinstance(cell["source"], list)
-                          else cell["source"])
-            if _FORMULA.search(text):
-                return True
-    return False
-
-
 def chapter_title(nb: dict) -> str:
     """The chapter's first heading, without the # marks."""
-    for cell in nb["cells"]:
-        if cell["cell_type"] == "markdown":
-            source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
-            for line in source.splitlines():
-                if line.startswith("# "):
-                    return line[2:].strip()
-    raise ValueError("the chapter has no '# ' title")
+    try:
+        return notebook_title(nb)
+    except ValueError:
+        raise ValueError("the chapter has no '# ' title") from None
 
 
 def export_html(chapter: Path) -> tuple[str, bool]:
     """The chapter as one HTML page from its committed outputs, images embedded; and whether it loads MathJax."""
     import nbformat
-    from jinja2 import DictLoader
-    from nbconvert import HTMLExporter
 
     nb = nbformat.read(chapter, as_version=4)
-    nb.metadata.pop("widgets", None)
-    for cell in nb.cells:
-        for output in cell.get("outputs", []):
-            data = output.get("data", {})
-            if _WIDGET in data:  # a live widget: its static rendering needs scripts from the internet
-                data.pop(_WIDGET)
-                data.pop("text/plain", None)
-                data["text/html"] = _WIDGET_NOTE
-    formulas = has_formulas(nb)
-    if not formulas:
-        # Money is written `\\$` for JupyterLab's MathJax (tests/test_notebooks.py); without MathJax,
-        # markdown's own escape `\$` shows a plain "$".
-        for cell in nb.cells:
-            if cell.cell_type == "markdown":
-                cell.source = cell.source.replace("\\\\$", "\\$")
-    exporter = HTMLExporter(extra_loaders=[DictLoader({"relmkt_handout.html.j2": _TEMPLATE})],
-                            template_file="relmkt_handout.html.j2", embed_images=True)
-    resources = {"metadata": {"name": chapter_title(nb)}, "relmkt_formulas": formulas}
-    body, _ = exporter.from_notebook_node(nb, resources=resources)
-    return body, formulas
+    return notebook_html(nb, title=chapter_title(nb))
 
 
 def readme(name: str, title: str, has_exercises: bool, files: list[tuple[str, str]], lifetimes: list[str],
