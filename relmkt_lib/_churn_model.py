@@ -23,6 +23,7 @@ Marketing Research 43(2), 204-211.
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any
 
 import numpy as np
@@ -49,9 +50,16 @@ NUMBER_SHARE_TYPO = 0.9
 #: Most one-hot columns per text column; rarer categories are pooled (OneHotEncoder max_categories).
 MAX_CATEGORIES = 20
 #: Words (tokens of a column's name) that mark an identifier when the column is also unique per row.
-ID_TOKENS = frozenset({"id", "ids", "uuid", "guid"})
-ID_HEADS = frozenset({"customer", "client", "cust", "account", "row", "member", "subscriber"})
-ID_TAILS = frozenset({"no", "nr", "num", "number", "code", "key", "ref"})
+ID_TOKENS = frozenset({"id", "ids", "uuid", "guid", "identifiant"})
+#: The thing numbered, and the word for "number", in either order ("client no", "No client", "numéro client").
+ID_HEADS = frozenset({"customer", "client", "cust", "account", "row", "member", "subscriber", "compte", "abonne",
+                      "membre", "adherent"})
+ID_TAILS = frozenset({"no", "nr", "num", "number", "code", "key", "ref", "n", "numero", "nro"})
+#: A column of distinct whole numbers whose span (max - min + 1) is at most this many times its number
+#: of rows is a row or customer number ("near-consecutive"): left out of the features, with a warning.
+ID_SPAN_RATIO = 2.0
+#: Fewest rows for that rule (a handful of distinct numbers says nothing).
+ID_MIN_ROWS = 20
 MODELS = ("logistic", "gradient_boosting")
 #: Non-blank cells of a text column parsed first when testing whether it holds dates (then all of them).
 DATE_SAMPLE = 200
@@ -64,18 +72,45 @@ SCORER_LABELS = {"roc_auc": "ROC AUC", "average_precision": "PR AUC (average pre
 
 
 def _tokens(name: Any) -> list[str]:
-    """Words of a column name: ``"CustomerID"`` -> ``["customer", "id"]``, ``"row_number"`` -> ``["row", "number"]``."""
-    text = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", str(name))
+    """Words of a column name, accents removed: ``"CustomerID"`` -> ``["customer", "id"]``, ``"Numéro client"`` ->
+    ``["numero", "client"]``."""
+    text = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode()
+    text = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", text)
     text = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1 \2", text)
     return [t for t in re.split(r"[^a-z0-9]+", text.lower()) if t]
 
 
 def _is_id_name(name: Any) -> bool:
+    """Whether a column's name reads as an identifier, in English or French word order.
+
+    >>> [_is_id_name(n) for n in ("customer_id", "No client", "Numéro client", "ID client", "num client",
+    ...                           "client_no", "N° client", "CustomerNumber", "Client")]
+    [True, True, True, True, True, True, True, True, True]
+    >>> [_is_id_name(n) for n in ("number_of_calls", "code_promo", "client_since", "no_show", "row_count")]
+    [False, False, False, False, False]
+    """
     words = _tokens(name)
     if not words:
         return False
     return (bool(ID_TOKENS & set(words)) or words in (["customer"], ["client"])
-            or (words[0] in ID_HEADS and words[-1] in ID_TAILS))
+            or (words[0] in ID_HEADS and words[-1] in ID_TAILS)
+            or (words[0] in ID_TAILS and words[-1] in ID_HEADS))
+
+
+def _row_numbers(values: pd.Series) -> bool:
+    """Whether ``values`` are distinct whole numbers close to a sequence: a row or customer number."""
+    if len(values) < ID_MIN_ROWS or not values.is_unique:
+        return False
+    numbers = pd.to_numeric(values, errors="coerce")
+    if numbers.isna().any() or not np.all(np.mod(numbers.to_numpy(dtype="float64"), 1) == 0):
+        return False
+    return float(numbers.max() - numbers.min() + 1) <= ID_SPAN_RATIO * len(values)
+
+
+def _stray_id_message(name: Any, why: str) -> str:
+    return (f"column {name!r} {why}: it looks like an identifier, not a measure, so it is left out of the model "
+            f"(as a feature it would only describe the export). If it is the customer id, name it: "
+            f"customer_col={name!r}.")
 
 
 def _is_text(col: pd.Series) -> bool:
@@ -171,6 +206,14 @@ def _plan_columns(df: pd.DataFrame, target: str, customer_col: str | None,
                                     and _is_id_name(name)):
             rows.append((name, "id", 0, "identifier: never a feature"))
             continue
+        if unique and (pd.api.types.is_integer_dtype(col) or text) and _row_numbers(col):
+            # "No client" 1..5000 not declared: as a number it would be a strong, meaningless "driver"
+            numbers = pd.to_numeric(col).astype("int64")
+            warn_data(_stray_id_message(name, f"holds a different whole number on every row, close to a sequence "
+                                              f"({plain(numbers.min())} to {plain(numbers.max())} over {len(col):,} "
+                                              "rows)"))
+            rows.append((name, "id", 0, "identifier (distinct, near-consecutive numbers): never a feature"))
+            continue
         if pd.api.types.is_datetime64_any_dtype(col):
             rows.append((name, "dropped", 0, DATE_ACTION))
             continue
@@ -199,7 +242,9 @@ def _plan_columns(df: pd.DataFrame, target: str, customer_col: str | None,
             elif _all_dates(filled):
                 rows.append((name, "dropped", 0, DATE_ACTION))
                 continue
-            elif customer_col is None and unique:
+            elif unique:
+                example = plain(filled.iloc[0])
+                warn_data(_stray_id_message(name, f"holds a different text on every row (e.g. {example!r})"))
                 rows.append((name, "id", 0, "identifier (unique text on every row): never a feature"))
                 continue
             else:

@@ -26,9 +26,19 @@ FLAGS = {"dayfirst=True": "--dayfirst", "dayfirst=False": "--monthfirst", "date_
          "observation_end": "--observation-end", "encoding=": "--encoding", "sep=": "--sep",
          "positive=": "--positive", "customer_col": "--customer-col", "amount_col": "--amount-col",
          "cv=": "--cv"}
-#: Library advice the commands cannot follow (they never drop or change rows).
-NO_FLAG = ("drop_missing_ids", "drop_returns", "normalize_ids")
-_ROW = re.compile(r"\brows? \d+")
+#: Library options the commands do not offer (they never drop or change rows): what to do instead.
+PYTHON_ONLY = {
+    "duplicates='drop'": "the command keeps repeated rows (same-day purchases are merged anyway); to remove them, "
+                         "delete them in the file, or use Python: validate_transactions(..., duplicates='drop')",
+    "drop_missing_ids": "the command does not drop rows: remove them in the file, or use Python: "
+                        "validate_transactions(..., drop_missing_ids=True)",
+    "drop_returns": "the command does not drop rows: remove the returns in the file, or use Python: "
+                    "validate_transactions(..., drop_returns=True)",
+    "normalize_ids": "the command does not change ids: correct them in the file, or use Python: "
+                     "validate_transactions(..., normalize_ids=True)",
+}
+#: "row 11" in a message about the file read with a plain row index: row N is line N + 2 (after the header).
+_ROW = re.compile(r"\b(rows?) (\d+)\b(?! \(line)")
 
 
 class BadInput(Exception):
@@ -87,7 +97,8 @@ def build_parser() -> argparse.ArgumentParser:
     dates.add_argument("--monthfirst", action="store_const", const=False, dest="dayfirst",
                        help="dates are month/day/year")
     cols.add_argument("--observation-end", metavar="DAY",
-                      help="last observed day, inclusive, e.g. 2024-12-31 (default: the last day in the data)")
+                      help="last observed day, inclusive, e.g. 2024-12-31: later rows are left out and counted "
+                           "(default: the last day in the data)")
     report.add_argument("--draws", type=int, default=100, metavar="N",
                         help="bootstrap draws for the CLV intervals (default 100)")
     _common(report, "relmkt-report")
@@ -116,16 +127,22 @@ def _say(args: argparse.Namespace, text: str) -> None:
         print(text, file=sys.stderr, flush=True)
 
 
-def _cli_hints(message: str) -> str:
-    """The library's message, with the command-line option for each keyword it advises."""
-    hints = [f"{flag} for {word.rstrip('=')}" for word, flag in FLAGS.items() if word in message]
+def _line(row: Any) -> str:
+    """Row label (0 = the first line after the header) as "row 11 (line 13)"."""
+    return f"row {row} (line {int(row) + 2})" if isinstance(row, int) else f"row {row!r}"
+
+
+def _cli_hints(message: str, command: str = "report") -> str:
+    """The library's message for the command line: each keyword it advises as the option that sets it (or
+    what to do instead), and each row of the file with its line number."""
+    message = _ROW.sub(lambda m: f"{m.group(1)} {m.group(2)} (line {int(m.group(2)) + 2})", message)
+    flags = {**FLAGS, "customer_col": "--id-col"} if command == "churn" else FLAGS
+    hints = [f"{flag} for {word.rstrip('=')}" for word, flag in flags.items() if word in message]
     if hints:
         message += f"\n  On the command line: {', '.join(dict.fromkeys(hints))}."
-    if any(word in message for word in NO_FLAG):
-        message += ("\n  The command does not drop or change rows: fix them in the file, or clean it in Python "
-                    "(relmkt_lib.data.validate_transactions) and save the result.")
-    if _ROW.search(message):
-        message += "\n  Rows are counted from 0 after the header line: row N is line N + 2 of the file."
+    for word, instead in PYTHON_ONLY.items():
+        if word in message:
+            message += f"\n  On the command line, {instead}."
     return message
 
 
@@ -134,6 +151,9 @@ def _read(path: str, args: argparse.Namespace, id_col: str | None) -> Any:
 
     df = read_table(path, sep=args.sep, decimal=args.decimal, encoding=args.encoding,
                     dtype={id_col: str} if id_col else None)
+    if df.empty:
+        raise BadInput(f"file {path!r} has a header line ({', '.join(map(str, df.columns))}) but no data rows; "
+                       "export the table again, one line per row after the header")
     info = df.attrs["read_table"]
     comma = f", decimal comma in {info['comma_columns']}" if info["comma_columns"] else ""
     _say(args, f"Read {path}: {len(df):,} rows, {df.shape[1]} columns (separator {info['sep']!r}, "
@@ -166,12 +186,32 @@ def _check_report(args: argparse.Namespace) -> dict[str, Any]:
         _missing_column(df, amount, "--amount-col")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        _, report = validate_transactions(df, customer_col=args.customer_col, date_col=args.date_col,
-                                          amount_col=amount, observation_end=args.observation_end,
-                                          date_format=args.date_format, dayfirst=args.dayfirst, return_report=True)
+        clean, report = validate_transactions(df, customer_col=args.customer_col, date_col=args.date_col,
+                                          amount_col=amount, date_format=args.date_format,
+                                          dayfirst=args.dayfirst, return_report=True)
+    _say_order(args, df[args.date_col])
+    if args.observation_end is not None:  # the command's --observation-end cuts the log there (as the template)
+        import pandas as pd
+
+        from ._dates import parse_day
+
+        cut = parse_day(args.observation_end, "--observation-end", dayfirst=args.dayfirst).normalize() \
+            + pd.Timedelta(days=1)
+        later = int((clean[args.date_col] >= cut).sum())
+        if later == len(clean):
+            raise BadInput(f"--observation-end {args.observation_end}: every purchase of the file is after it; "
+                           "give a later day")
+        clean = clean[clean[args.date_col] < cut]
+        if later:
+            _say(args, f"--observation-end {args.observation_end}: {later:,} row(s) after it left out")
+    refusal = _far_dates(df, clean, args.date_col) if args.observation_end is None else None
     for w in caught:
-        _say(args, f"  note: {_cli_hints(str(w.message))}")
-    _say(args, f"Checked the log: {report.rows_out:,} of {report.rows_in:,} rows kept")
+        far = "far after the other dates" in str(w.message)
+        if not far or (refusal is None and args.observation_end is None):
+            _say(args, f"  note: {_cli_hints(str(w.message))}")
+    if refusal is not None:
+        raise BadInput(refusal)
+    _say(args, f"Checked the log: {len(clean):,} of {report.rows_in:,} rows kept")
     if args.draws < 1:
         raise BadInput(f"--draws must be at least 1, got {args.draws}")
     return {"customer_col": args.customer_col, "date_col": args.date_col, "amount_col": amount,
@@ -179,17 +219,69 @@ def _check_report(args: argparse.Namespace) -> dict[str, Any]:
             "n_draws": args.draws}
 
 
+def _say_order(args: argparse.Namespace, dates: Any) -> None:
+    """Say which day/month order was read when the dates themselves settled it (no --dayfirst, --monthfirst)."""
+    from ._dates import settled_order
+
+    if args.dayfirst is not None or args.date_format is not None:
+        return
+    settled = settled_order(dates)
+    if settled is not None:
+        dayfirst, row, text = settled
+        order, other = ("day/month/year", "--monthfirst") if dayfirst else ("month/day/year", "--dayfirst")
+        _say(args, f"Dates read as {order}: {text!r} on line {int(row) + 2} settles it; pass {other} if that is wrong")
+
+
+def _far_dates(raw: Any, clean: Any, date_col: str) -> str | None:
+    """The error for dates far after the others (a 2099 typo), or None. On the command line it is an error,
+    not a note (as in the library): recency, T and every forecast would be measured to it."""
+    import numpy as np
+    import pandas as pd
+
+    from ._checks import plain
+    from ._data_checks import outlying_days
+
+    days = clean[date_col].to_numpy().astype("datetime64[D]").astype(np.int64)
+    late, _ = outlying_days(days)
+    if not late.any() or late.all():
+        return None
+    first = int(np.flatnonzero(late)[0])
+    row = clean.index[first]
+    value = raw.loc[row, date_col] if row in raw.index else clean[date_col].iloc[first]
+    value = value if isinstance(value, str) else str(pd.Timestamp(value).date())
+    last = pd.Timestamp(np.datetime64(int(days[~late].max()), "D")).date()
+    return (f"column {date_col!r}: {int(late.sum())} row(s) lie far after the other dates, which end on {last}; "
+            f"the first is {_line(plain(row))}, {value!r} (read as {pd.Timestamp(clean[date_col].iloc[first]).date()})."
+            " A typo? Recency, T and every forecast would be measured to it. Correct the row in the file (or delete "
+            "it), or pass --observation-end DAY to analyse the log up to DAY (later rows are left out)")
+
+
 def _check_churn(args: argparse.Namespace) -> dict[str, Any]:
     """Read the table and check its target here; the template's parameters."""
-    from ._churn_model import _encode_target
+    from ._churn_model import _encode_target, _plan_columns
 
     df = _read(args.customers, args, args.id_col)
     _missing_column(df, args.target, "--target")
     if args.id_col is not None:
         _missing_column(df, args.id_col, "--id-col")
-    _, positive = _encode_target(df, args.target, args.positive)
+    y, positive = _encode_target(df, args.target, args.positive)
     _say(args, f"Target: {args.target!r}, event {positive!r}" + ("" if args.positive else
                                                                    " (detected; pass --positive to choose)"))
+    # the template's rule: the given id, else "customer_id" if the table has it, else detected
+    id_col = args.id_col or ("customer_id" if "customer_id" in df.columns else None)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        _, roles = _plan_columns(df, args.target, id_col, y)
+    ids = [str(c) for c in roles.index[roles["role"] == "id"]]
+    for w in caught:
+        _say(args, f"  note: {_cli_hints(str(w.message), 'churn')}")
+    if args.id_col is not None:
+        _say(args, f"Id column: {args.id_col!r} (given)")
+    elif ids:
+        _say(args, f"Id column: {ids[0]!r} (detected; pass --id-col to choose)"
+             + (f"; also left out as identifiers: {ids[1:]}" if len(ids) > 1 else ""))
+    else:
+        _say(args, "No id column found: rows are numbered; pass --id-col")
     if args.cv < 2:
         raise BadInput(f"--cv must be at least 2 folds, got {args.cv}")
     return {"target": args.target, "id_col": args.id_col, "positive": args.positive, "model": args.model,
@@ -233,7 +325,7 @@ def main(argv: list[str] | None = None) -> int:
             print(exc.traceback, file=sys.stderr)
         where = f" in the step '{exc.step}'" if exc.step else ""
         bad = exc.ename in ("ValueError", "TypeError", "KeyError", "FileNotFoundError")
-        text = _cli_hints(exc.evalue) if bad else str(exc)
+        text = _cli_hints(exc.evalue, args.command) if bad else str(exc)
         print(f"error{where}: {text}", file=sys.stderr)
         if not bad and not args.debug:
             print("  This looks like a problem in relmkt itself: run again with --debug and report the traceback.",
@@ -248,7 +340,7 @@ def main(argv: list[str] | None = None) -> int:
     except (BadInput, ValueError, TypeError) as exc:
         if args.debug:
             traceback.print_exc()
-        print(f"error: {_cli_hints(str(exc))}", file=sys.stderr)
+        print(f"error: {_cli_hints(str(exc), args.command)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

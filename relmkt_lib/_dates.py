@@ -81,6 +81,32 @@ def _dmy_order(parts: pd.DataFrame, dayfirst: bool | None) -> bool:
     return True  # day == month everywhere: both readings are the same date
 
 
+def settled_order(values: pd.Series) -> tuple[bool, int, str] | None:
+    """How :func:`parse_dates` orders day and month in ``values`` when no order is given and one text
+    settles it: (day first?, row label of the first such text, that text); None when no text needs it.
+
+    The caller (the ``relmkt`` command) says which order was read.
+
+    >>> settled_order(pd.Series(["05/01/2024", "13/01/2024", "14/01/2024"]))
+    (True, 1, '13/01/2024')
+    >>> settled_order(pd.Series(["2024-01-05", "07/08/2024"])) is None  # ambiguous: an error, not settled
+    True
+    """
+    texts = pd.Series(values).dropna()
+    texts = texts[texts.map(lambda v: isinstance(v, str))].astype(str)
+    parts = texts.str.extract(_DMY)
+    dmy = parts[0].notna().to_numpy()
+    if not dmy.any():
+        return None
+    a, b = parts[0][dmy].astype(int).to_numpy(), parts[1][dmy].astype(int).to_numpy()
+    day_first, month_first = (a > 12) & (b <= 12), (b > 12) & (a <= 12)
+    if day_first.any() == month_first.any():  # none (ambiguous or all equal) or both (an error)
+        return None
+    flags = day_first if day_first.any() else month_first
+    pos = int(np.flatnonzero(dmy)[np.argmax(flags)])
+    return bool(day_first.any()), plain(texts.index[pos]), str(texts.iloc[pos]).strip()
+
+
 def _read_dmy(parts: pd.DataFrame, first: bool, timezone: str | None) -> pd.Series:
     day, month = (parts[0], parts[1]) if first else (parts[1], parts[0])
     year = parts[2].astype(int)

@@ -5,9 +5,11 @@ from __future__ import annotations
 import codecs
 import re
 
+import numpy as np
 import pandas as pd
 
-__all__ = ["SAMPLE_BYTES", "SEPARATORS", "comma_decimal_columns", "detect_encoding", "sniff_separator"]
+__all__ = ["COMMA_SHARE", "COMMA_SHARE_GIVEN", "SAMPLE_BYTES", "SEPARATORS", "comma_decimal_columns",
+           "detect_encoding", "sniff_separator"]
 
 #: Bytes read from the top of the file to sniff its encoding and separator.
 SAMPLE_BYTES = 64 * 1024
@@ -20,6 +22,10 @@ _QUOTED = re.compile(r'"(?:[^"]|"")*"')
 #: between thousands), or a whole number ("12") in the same column.
 _COMMA_NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:[ .\u00a0\u202f]\d{3})+|\d+)(?:,\d+)?")
 _THOUSANDS = re.compile(r"[ .\u00a0\u202f]")
+#: Share of a text column's non-blank values that must read as decimal-comma numbers for it to be
+#: converted when the decimal mark is detected, and when ``decimal=","`` is given.
+COMMA_SHARE = 0.9
+COMMA_SHARE_GIVEN = 0.5
 
 
 def detect_encoding(sample: bytes) -> str:
@@ -54,13 +60,22 @@ def sniff_separator(text: str) -> str:
     return best if counts[best][0] > 0 else ","
 
 
-def comma_decimal_columns(df: pd.DataFrame, skip: set) -> dict[str, pd.Series]:
-    """The text columns of ``df`` whose values are all numbers written with a decimal comma, as floats.
+def comma_decimal_columns(df: pd.DataFrame, skip: set, *, given: bool = False) -> dict[str, pd.Series]:
+    """The text columns of ``df`` that hold numbers written with a decimal comma, those numbers converted.
 
-    A column qualifies when every non-blank value matches (``"12,50"``, ``"1 234,50"``, ``"7"``) and at
-    least one holds a comma; blank strings become NaN. Columns in ``skip`` are left as they are.
+    A column qualifies when at least :data:`COMMA_SHARE` of its non-blank values match (``"12,50"``,
+    ``"1 234,50"``, ``"7"``; :data:`COMMA_SHARE_GIVEN` when the caller said ``decimal=","``) and at
+    least one holds a comma. Matching values become floats, blank strings NaN; the few values that do
+    not match (``"gratuit"``, ``"12,50 €"``) are kept as they are, so that the data checks name them
+    (row and value) rather than the whole column. Columns in ``skip`` are left as they are.
+
+    >>> df = pd.DataFrame({"amount": ["12,50", "3", "gratuit"] + ["1,5"] * 27, "code": ["A1,2"] * 30})
+    >>> out = comma_decimal_columns(df, set())
+    >>> list(out), out["amount"].tolist()[:4]
+    (['amount'], [12.5, 3.0, 'gratuit', 1.5])
     """
     out: dict[str, pd.Series] = {}
+    need = COMMA_SHARE_GIVEN if given else COMMA_SHARE
     for name in df.columns:
         col = df[name]
         if name in skip or not (pd.api.types.is_object_dtype(col) or pd.api.types.is_string_dtype(col)):
@@ -72,9 +87,19 @@ def comma_decimal_columns(df: pd.DataFrame, skip: set) -> dict[str, pd.Series]:
         text = text[text != ""]
         if text.empty or not text.str.contains(",", regex=False).any():
             continue
-        if not text.str.fullmatch(_COMMA_NUMBER.pattern).all():
+        fits = text.str.fullmatch(_COMMA_NUMBER.pattern)
+        if fits.mean() < need:
             continue
-        cleaned = col.where(col.isna(), col.astype(object).map(
-            lambda v: _THOUSANDS.sub("", v.strip()).replace(",", ".") if isinstance(v, str) else v))
-        out[name] = pd.to_numeric(cleaned.replace("", None), errors="coerce").astype("float64")
+        stripped = col.map(lambda v: v.strip() if isinstance(v, str) else v)
+        number = stripped.map(lambda v: isinstance(v, str) and _COMMA_NUMBER.fullmatch(v) is not None)
+        values = pd.to_numeric(stripped[number].map(lambda v: _THOUSANDS.sub("", v).replace(",", ".")),
+                               errors="coerce").astype("float64")
+        others = stripped.map(lambda v: isinstance(v, str) and v != "") & ~number
+        if not others.any():
+            converted = pd.Series(np.nan, index=col.index, dtype="float64")
+            converted[number] = values
+        else:  # keep the values that are not numbers, as text, for the checks to name
+            converted = stripped.astype(object).where(~stripped.eq(""), np.nan)
+            converted[number] = values.astype(object)
+        out[name] = converted
     return out

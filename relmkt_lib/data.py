@@ -352,10 +352,12 @@ def read_table(path: str | Path, *, sep: str | None = None, decimal: str | None 
     """Read a CSV file as spreadsheets and CRMs export it: separator, decimal comma and encoding detected.
 
     The separator (``,``, ``;`` or tab) is sniffed from the first lines; the file is then read by
-    pandas' C engine, every column as pandas infers it (a whole column at once, so a column never
-    mixes numbers and text). With a separator other than ``,``, text columns whose every value is a
-    number written with a decimal comma (``"12,50"``, ``"1 234,50"``; blanks allowed) become numbers;
-    no other column is changed. What was detected is in ``df.attrs["read_table"]``: ``sep``,
+    pandas' C engine, every column as pandas infers it (a whole column at once). With a separator
+    other than ``,``, a text column whose values are (at least 90 % of them) numbers written with a
+    decimal comma (``"12,50"``, ``"1 234,50"``; blanks allowed) has those numbers converted; its few
+    other values (``"gratuit"``, ``"12,50 €"``) stay as text, so that :func:`validate_transactions`
+    names them (row and value). ``decimal=","`` converts such numbers wherever they are most of a
+    column. No other column is changed. What was detected is in ``df.attrs["read_table"]``: ``sep``,
     ``decimal``, ``encoding`` and ``comma_columns`` (the columns converted).
 
     Parameters
@@ -429,7 +431,7 @@ def read_table(path: str | Path, *, sep: str | None = None, decimal: str | None 
     converted: list[str] = []
     if decimal == "," or (decimal is None and separator != ","):
         skip = set(dtype) if isinstance(dtype, dict) else (set(df.columns) if dtype is not None else set())
-        numbers = comma_decimal_columns(df, skip)
+        numbers = comma_decimal_columns(df, skip, given=decimal == ",")
         if numbers:
             df = df.assign(**{str(k): v for k, v in numbers.items()})
             converted = list(numbers)

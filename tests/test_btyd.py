@@ -493,3 +493,73 @@ def test_tracking_reads_the_log_like_the_data_layer(bg):
         pd.testing.assert_frame_equal(btyd.tracking_table(bg, newcomer, **dates), base)
     with pytest.raises(ValueError, match="calibration_end must be a date"):
         btyd.tracking_table(bg, log, calibration_end="end of September", observation_end="1998-06-30")
+
+
+def _pareto(params=(0.553, 10.578, 0.606, 11.669)):
+    m = btyd.ParetoNBDModel()
+    m.params_ = pd.Series(params, index=["r", "alpha", "s", "beta"], dtype="float64")
+    return m
+
+
+@pytest.mark.parametrize("params", [(0.553, 10.578, 0.606, 11.669), (0.553, 12.578, 0.606, 10.669)])  # both branches
+def test_pareto_p_alive_is_finite_for_very_frequent_buyers(params):
+    m, bg = _pareto(params), btyd.BetaGeoModel()
+    bg.params_ = pd.Series([0.243, 4.414, 0.793, 2.426], index=["r", "alpha", "a", "b"])
+    lt = m._fitter()
+    s = pd.DataFrame({"frequency": [170.0, 170.0, 300.0, 170.0], "recency": [52.0, 51.99, 52.0, 40.0],
+                      "T": [52.0] * 4})
+    with np.errstate(all="ignore"):  # lifetimes' own closed form overflows on the rows at recency == T
+        raw = np.asarray(lt.conditional_probability_alive(s["frequency"], s["recency"], s["T"]), dtype=float)
+    assert np.isnan(raw[[0, 2]]).all()  # the failure fixed here (if lifetimes fixes it, this test can go)
+    p = m.p_alive(s)
+    assert np.isfinite(p).all() and ((p >= 0) & (p <= 1)).all()
+    assert p.iloc[0] == 1.0 and p.iloc[2] == 1.0  # recency == T: alive for sure in the Pareto/NBD
+    assert p.iloc[3] < 1e-6  # 170 purchases, then 12 weeks of silence: gone
+    e = m.expected_purchases(s, horizon=52)
+    assert np.isfinite(e).all()
+    # continuous in recency: the overflow row sits next to lifetimes' own value a few minutes earlier
+    assert e.iloc[0] == pytest.approx(e.iloc[1], rel=2e-3)
+    # the closed form at P(alive) = 1, and close to the BG/NBD's for such a buyer
+    r, alpha, s_, beta = params
+    closed = (r + 170) * (beta + 52) / ((alpha + 52) * (s_ - 1)) * (1 - ((beta + 52) / (beta + 104)) ** (s_ - 1))
+    assert e.iloc[0] == pytest.approx(closed, rel=1e-9)
+    assert e.iloc[0] == pytest.approx(bg.expected_purchases(s.iloc[[0]], horizon=52).iloc[0], rel=0.15)
+
+
+def test_pareto_stable_recomputation_matches_lifetimes_on_ordinary_customers():
+    from relmkt_lib.btyd._models import _pareto_alive_stable
+
+    s = load_cdnow_summary()
+    for params in [(0.553, 10.578, 0.606, 11.669), (0.553, 12.578, 0.606, 10.669)]:
+        m = _pareto(params)
+        lt = m._fitter()
+        sample = s.iloc[::25]
+        x, tx, T = (sample[c].to_numpy(float) for c in ("frequency", "recency", "T"))
+        expected = np.asarray(lt.conditional_probability_alive(x, tx, T), dtype=float)
+        np.testing.assert_allclose(_pareto_alive_stable(np.array(params), x, tx, T), expected, rtol=1e-8, atol=1e-12)
+        np.testing.assert_allclose(m.p_alive(sample), expected, rtol=1e-12)  # lifetimes' values kept as they are
+
+
+@pytest.mark.parametrize("cls, start, sent", [
+    (btyd.ParetoNBDModel, [0.55, 10.58, 0.61, 11.67], lambda v, T: [0.55, 10.58 / T, 0.61, 11.67 / T]),
+    (btyd.BetaGeoModel, [0.24, 4.41, 0.79, 2.43], lambda v, T: np.log([0.24, 4.41 / T, 0.79, 2.43])),
+])
+def test_initial_params_are_in_the_summarys_time_unit(monkeypatch, cls, start, sent):
+    """lifetimes fits on times divided by max(T) (and BG/NBD over log-parameters): the kit converts."""
+    from relmkt_lib.btyd._common import lifetimes
+
+    s = load_cdnow_summary()
+    fitter = getattr(lifetimes(), cls._lifetimes_class)
+    seen = []
+    original = fitter.fit
+
+    def spy(self, *args, initial_params=None, **kwargs):
+        seen.append(np.asarray(initial_params))
+        return original(self, *args, initial_params=initial_params, **kwargs)
+
+    monkeypatch.setattr(fitter, "fit", spy)
+    m = cls(initial_params=start).fit(s)
+    np.testing.assert_allclose(seen[0], sent(start, s["T"].max()), rtol=1e-12)
+    np.testing.assert_allclose(m.params_.to_numpy(), start, rtol=0.02)  # started at the answer, stays there
+    with pytest.raises(ValueError, match=r"initial_params must be 4 positive numbers \(r, alpha, "):
+        cls(initial_params=[1, 2, 3]).fit(s)

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from relmkt_lib._churn_model import MIN_CLASS_ROWS, ChurnModel, fit_churn_model
-from relmkt_lib.exceptions import NotFittedError
+from relmkt_lib.exceptions import DataWarning, NotFittedError
 
 
 def messy_table(n: int = 1000, seed: int = 0) -> pd.DataFrame:
@@ -171,7 +171,8 @@ def test_named_id_column_is_dropped_even_without_an_id_name():
 def test_unique_text_column_is_an_id():
     df = signal_table(600, strength=2.0, seed=6)
     df["email"] = [f"person{i}@example.com" for i in range(600)]
-    m = fit_churn_model(df, "churned", cv=3, rng=0)
+    with pytest.warns(DataWarning, match="column 'email' holds a different text on every row"):
+        m = fit_churn_model(df, "churned", cv=3, rng=0)
     assert m.report_.loc["email", "role"] == "id"
 
 
@@ -427,3 +428,30 @@ def test_coefficients_name_the_table_columns():
         fit_churn_model(df, "churned", model="gradient_boosting", cv=2, rng=0).coefficients()
     with pytest.raises(NotFittedError):
         ChurnModel().coefficients()
+
+
+@pytest.mark.parametrize("name", ["No client", "Numéro client", "ID client", "client_id", "no_client", "num client",
+                                  "N° client", "client no"])
+def test_french_id_names_are_ids(name):
+    df = signal_table(300, strength=2.0, seed=11)
+    df.insert(0, name, np.random.default_rng(0).permutation(300) * 7 + 10_000)  # unique, not a sequence
+    m = fit_churn_model(df, "churned", customer_col=None, cv=3, rng=0)
+    assert m.report_.loc[name, "role"] == "id" and name not in m.features_
+
+
+def test_a_numbered_column_not_declared_is_left_out_with_a_warning():
+    df = signal_table(600, strength=2.0, seed=12)
+    df.insert(0, "Ref", np.arange(1, 601))               # 1..600: a row number, whatever its name
+    df["email"] = [f"p{i}@example.com" for i in range(600)]
+    with pytest.warns(DataWarning) as caught:
+        m = fit_churn_model(df, "churned", customer_col="email", cv=3, rng=0)
+    msgs = [str(w.message) for w in caught]
+    assert any("column 'Ref' holds a different whole number on every row, close to a sequence (1 to 600 over 600 "
+               "rows)" in t and "customer_col='Ref'" in t for t in msgs), msgs
+    assert m.report_.loc["Ref", "role"] == "id" and "Ref" not in m.features_
+    codes = df.drop(columns="Ref").assign(code=[f"K{i:05d}" for i in range(600)])
+    with pytest.warns(DataWarning, match=r"column 'code' holds a different text on every row \(e.g. 'K00000'\)"):
+        m = fit_churn_model(codes, "churned", customer_col="email", cv=3, rng=0)
+    assert m.report_.loc["code", "role"] == "id"
+    spread = df.drop(columns="Ref").assign(points=np.arange(600) * 3 + 1000)  # distinct, but 3 apart: a measure
+    assert "points" in fit_churn_model(spread, "churned", customer_col="email", cv=3, rng=0).features_

@@ -118,7 +118,7 @@ def test_day_first_dates_not_said_exit_1_with_the_library_message(tmp_path, no_k
     assert code == 1 and not no_kernel
     assert "column 'date'" in err and "3 January 2024 day-first or 1 March 2024 month-first" in err
     assert "--dayfirst for dayfirst" in err and "--monthfirst" in err and "Traceback" not in err
-    assert "line N + 2 of the file" in err
+    assert "the first is row 0 (line 2)" in err and "line N + 2" not in err  # file lines, inline
     assert run_cli(["report", path, "--dayfirst", "--out", tmp_path / "o"], capsys)[0] == 0
     assert no_kernel[0][1]["dayfirst"] is True
 
@@ -132,12 +132,59 @@ def test_text_and_number_ids_are_read_as_text(tmp_path, no_kernel, capsys):
     assert code == 0, err
 
 
-def test_a_2099_date_is_a_note_and_an_error_after_observation_end(tmp_path, no_kernel, capsys):
+def test_a_2099_date_is_an_error_naming_its_line_and_value(tmp_path, no_kernel, capsys):
     path = write(tmp_path, LOG + "b,2099-01-15,9.0\n")
     code, _, err = run_cli(["report", path, "--out", tmp_path / "o"], capsys)
-    assert code == 0 and "note:" in err and "far after the other dates" in err
-    code, _, err = run_cli(["report", path, "--observation-end", "2024-03-31"], capsys)
-    assert code == 1 and "after observation_end 2024-03-31" in err and "Traceback" not in err
+    assert code == 1 and not no_kernel and "Traceback" not in err
+    assert ("error: column 'date': 1 row(s) lie far after the other dates, which end on 2024-03-01; the first is "
+            "row 4 (line 6), '2099-01-15'") in err
+    assert "Correct the row in the file" in err and "note:" not in err  # the library's note is not repeated
+    # --observation-end cuts the log there: the 2099 row is left out and counted, and the run goes on
+    code, _, err = run_cli(["report", path, "--observation-end", "2024-03-31", "--out", tmp_path / "o"], capsys)
+    assert code == 0 and "--observation-end 2024-03-31: 1 row(s) after it left out" in err
+    assert "far after" not in err and "Checked the log: 4 of 5 rows kept" in err
+    assert no_kernel[-1][1]["observation_end"] == "2024-03-31"
+    code, _, err = run_cli(["report", path, "--observation-end", "2020-01-01", "--out", tmp_path / "o"], capsys)
+    assert code == 1 and "every purchase of the file is after it" in err
+
+
+def test_dates_whose_order_a_row_settles_are_said(tmp_path, no_kernel, capsys):
+    path = write(tmp_path, "customer_id,date\na,03/01/2024\na,10/02/2024\nb,25/01/2024\n")
+    code, _, err = run_cli(["report", path, "--out", tmp_path / "o"], capsys)
+    assert code == 0, err
+    assert "Dates read as day/month/year: '25/01/2024' on line 4 settles it; pass --monthfirst" in err
+    code, _, err = run_cli(["report", path, "--dayfirst", "--out", tmp_path / "o"], capsys)
+    assert code == 0 and "Dates read as" not in err  # said by the user: nothing to say
+
+
+def test_python_only_advice_is_translated_once(tmp_path, no_kernel, capsys):
+    path = write(tmp_path, LOG + LOG.splitlines()[1] + "\n" + ",2024-02-10,3.0\n")
+    code, _, err = run_cli(["report", path, "--out", tmp_path / "o"], capsys)
+    assert code == 1 and "row 5 (line 7)" in err
+    assert ("On the command line, the command does not drop rows: remove them in the file, or use Python: "
+            "validate_transactions(..., drop_missing_ids=True).") in err
+    assert err.count("line N + 2") == 0
+    code, _, err = run_cli(["report", write(tmp_path, LOG + LOG.splitlines()[1] + "\n", "dup.csv"),
+                            "--out", tmp_path / "o"], capsys)
+    assert code == 0 and "(line 6)" in err and "use Python: validate_transactions(..., duplicates='drop')" in err
+
+
+def test_a_header_only_file_is_named(tmp_path, no_kernel, capsys):
+    path = write(tmp_path, "Client;Date achat;Montant TTC\n", "header_only.csv")
+    code, _, err = run_cli(["report", path], capsys)
+    assert code == 1 and not no_kernel
+    assert f"file {str(path)!r} has a header line (Client, Date achat, Montant TTC) but no data rows" in err
+
+
+def test_one_bad_amount_is_named_not_the_whole_decimal_comma_column(tmp_path, no_kernel, capsys):
+    rows = [f"c{i % 7};2024-01-{1 + i % 28:02d};{10 + i},{i % 100:02d}" for i in range(40)]
+    rows[7] = "c1;2024-01-08;gratuit"
+    rows[9] = "c2;2024-01-10;12,50 €"
+    path = write(tmp_path, "customer_id;date;amount\n" + "\n".join(rows) + "\n")
+    for extra in ([], ["--decimal", ","]):
+        code, _, err = run_cli(["report", path, *extra], capsys)
+        assert code == 1 and not no_kernel, err
+        assert "column 'amount': 2 row(s) are not numbers; the first is row 7 (line 9) (value 'gratuit')" in err
 
 
 @pytest.mark.parametrize("text, argv, expected", [
@@ -195,6 +242,25 @@ def test_bad_customer_tables_exit_1(tmp_path, no_kernel, capsys, edit, argv, exp
     assert code == 1 and expected in err and "Traceback" not in err and not no_kernel
 
 
+def test_churn_says_which_id_column_it_uses(tmp_path, no_kernel, capsys):
+    french = CUSTOMERS.replace("customer_id,", "No client,").replace("\n", "\n", 1)
+    french = "No client," + french.split(",", 1)[1]
+    lines = french.splitlines()
+    french = "\n".join([lines[0]] + [f"{i + 1},{line.split(',', 1)[1]}" for i, line in enumerate(lines[1:])]) + "\n"
+    code, _, err = run_cli(["churn", write(tmp_path, french), "--target", "churned", "--out", tmp_path / "o"], capsys)
+    assert code == 0 and "Id column: 'No client' (detected; pass --id-col to choose)" in err
+    numbered = french.replace("No client,", "Ref,", 1)
+    code, _, err = run_cli(["churn", write(tmp_path, numbered), "--target", "churned", "--out", tmp_path / "o"], capsys)
+    assert code == 0 and "column 'Ref' holds a different whole number on every row" in err
+    assert "On the command line: --id-col for customer_col" in err and "Id column: 'Ref'" in err
+    none = "\n".join(line.split(",", 1)[1] for line in lines) + "\n"
+    code, _, err = run_cli(["churn", write(tmp_path, none), "--target", "churned", "--out", tmp_path / "o"], capsys)
+    assert code == 0 and "No id column found: rows are numbered; pass --id-col" in err
+    code, _, err = run_cli(["churn", write(tmp_path, numbered), "--target", "churned", "--id-col", "Ref",
+                            "--out", tmp_path / "o"], capsys)
+    assert code == 0 and "Id column: 'Ref' (given)" in err and "note:" not in err
+
+
 # --- read_table -------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("sep", [",", ";", "\t"])
@@ -219,6 +285,19 @@ def test_read_table_decimal_comma_converts_only_number_columns(tmp_path):
     comma_sep = read_table(write(tmp_path, 'id,amount\n1,"12,50"\n', "c.csv"))
     assert comma_sep["amount"].tolist() == ["12,50"]  # a ',' file: no decimal comma guessed
     assert read_table(write(tmp_path, 'id,amount\n1,"12,50"\n', "c.csv"), decimal=",")["amount"].tolist() == [12.5]
+
+
+def test_read_table_decimal_comma_column_with_a_few_bad_values(tmp_path):
+    rows = "".join(f"{i};{i},5\n" for i in range(30))
+    text = "id;amount\n" + rows + "30;gratuit\n31;12,50 €\n32;\n"
+    df = read_table(write(tmp_path, text))
+    assert df.attrs["read_table"]["comma_columns"] == ["amount"]
+    assert df["amount"].tolist()[:2] == [0.5, 1.5] and df["amount"].tolist()[30:32] == ["gratuit", "12,50 €"]
+    assert pd.isna(df["amount"][32])
+    half = "id;amount\n" + "".join(f"{i};{i},5\n" for i in range(6)) + "".join(f"{i};n{i}\n" for i in range(4))
+    assert read_table(write(tmp_path, half, "half.csv"))["amount"].tolist()[0] == "0,5"  # 60 %: not detected
+    assert read_table(write(tmp_path, half, "half.csv"), decimal=",")["amount"].tolist()[:7] == [
+        0.5, 1.5, 2.5, 3.5, 4.5, 5.5, "n0"]  # decimal="," given: the comma numbers are converted
 
 
 def test_read_table_encodings(tmp_path):

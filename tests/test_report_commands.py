@@ -31,9 +31,10 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 RUN_TIMEOUT = 600  # seconds for one command: far above a normal run, so a hang fails instead of blocking
 OBSERVATION_END = "2025-12-31"
 #: Columns the report template promises in customers.csv (its section "The customer file").
-REPORT_COLUMNS = ["frequency", "recency", "T", "monetary_value", "p_alive", "expected_purchases", "expected_spend",
-                  "clv_12m", "clv_12m_lower", "clv_12m_upper", "days_since_last_purchase", "purchase_days",
-                  "mean_spend_per_purchase_day", "R", "F", "M", "rfm_code", "segment"]
+REPORT_COLUMNS = ["frequency", "weeks_first_to_last_purchase", "weeks_since_first_purchase", "monetary_value",
+                  "p_alive", "expected_purchases", "expected_spend", "clv_12m", "clv_12m_param_lower",
+                  "clv_12m_param_upper", "clv_12m_if_alive", "clv_12m_at_stake", "days_since_last_purchase",
+                  "purchase_days", "mean_spend_per_purchase_day", "R", "F", "M", "rfm_code", "segment"]
 #: The sections each page must show (parts of their headings), in the issue's order.
 REPORT_SECTIONS = ["Customer-base report", "The data and what was done", "The base at a glance", "Cohorts",
                    "RFM segments", "purchase model chosen on a holdout", "still a customer",
@@ -125,9 +126,19 @@ def test_report_on_boreal_writes_an_executed_notebook_a_page_and_one_row_per_cus
     assert customers["p_alive"].between(0, 1).all()
     assert (customers["expected_purchases"] >= 0).all()
     tol = 1e-5 * customers["clv_12m"].abs() + 1e-9  # customers.csv keeps 6 significant digits
-    assert (customers["clv_12m_lower"] <= customers["clv_12m"] + tol).all()
-    assert (customers["clv_12m"] <= customers["clv_12m_upper"] + tol).all()
-    assert customers["clv_12m_upper"].gt(customers["clv_12m_lower"]).mean() > 0.9  # real intervals, not points
+    assert (customers["clv_12m_param_lower"] <= customers["clv_12m"] + tol).all()
+    assert (customers["clv_12m"] <= customers["clv_12m_param_upper"] + tol).all()
+    assert customers["clv_12m_param_upper"].gt(customers["clv_12m_param_lower"]).mean() > 0.9  # not points
+    # the value if still a customer has P(alive) taken out; the value at stake is what is lost if they left
+    if_alive, p_alive = customers["clv_12m_if_alive"], customers["p_alive"]
+    rounding = 1e-5 * if_alive + 1e-9  # 6 significant digits of each column
+    assert ((if_alive * p_alive - customers["clv_12m"]).abs() <= 2 * rounding).all()
+    assert ((if_alive * (1 - p_alive) - customers["clv_12m_at_stake"]).abs() <= 2 * rounding).all()
+    assert (customers["weeks_first_to_last_purchase"] <= customers["weeks_since_first_purchase"] + 1e-9).all()
+    assert "recency" not in customers.columns and "T" not in customers.columns  # one name, one meaning
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "parameter interval" in html and "value at stake" in html
+    assert "href=\"../" not in html and "notebooks/07-non-contractual-customers.ipynb" in html  # no link out
     frequency = bought.groupby(bought).size()  # rows per customer, an upper bound of purchase days
     assert (customers["frequency"] <= frequency.reindex(customers.index) - 1).all()
     assert (customers["purchase_days"] == customers["frequency"] + 1).all()
@@ -184,6 +195,7 @@ def test_churn_on_the_subscriptions_table_scores_every_subscriber(runs):
     assert "Leakage? `cancel_date`" in text  # the date recorded after the outcome is named
     html = (out / "report.html").read_text(encoding="utf-8")
     assert all(s in html for s in CHURN_SECTIONS), [s for s in CHURN_SECTIONS if s not in html]
+    assert "href=\"../" not in html and "notebooks/09-churn-prediction.ipynb" in html  # chapters named, not linked
 
 
 @pytest.mark.parametrize("argv, code, words", [

@@ -61,7 +61,9 @@ class _LifetimesModel(FittedModel):
     _weak_fit_fixes = ("Use more data, or add a small penalizer (penalizer=0.001 to 0.1) to keep the parameters "
                        "moderate.")
     _lifetimes_names: tuple[str, ...] = ()  # lifetimes' names of _param_names, in the same order
-    _default_start: tuple[float, ...] | None = None
+    _default_start: tuple[float, ...] | None = None  # in lifetimes' own terms (see _lifetimes_start)
+    _start_in_logs = True  # lifetimes' BG/NBD and Gamma-Gamma fitters search over log-parameters
+    _time_params: tuple[int, ...] = ()  # parameters in time units, which lifetimes fits with max(T) = 1
 
     def __init__(self, *, penalizer: float = 0.0, tol: float = 1e-7, initial_params: Any = None) -> None:
         self.penalizer = penalizer
@@ -72,7 +74,7 @@ class _LifetimesModel(FittedModel):
         lt = lifetimes()
         fitter = getattr(lt, self._lifetimes_class)(
             penalizer_coef=check_positive(self.penalizer, "penalizer", allow_zero=True))
-        start = self.initial_params if self.initial_params is not None else self._default_start
+        start = self._default_start if self.initial_params is None else self._lifetimes_start(data)
         try:  # lifetimes prints scipy's report on failure: keep it out of the notebook
             with np.errstate(all="ignore"), warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
                 warnings.simplefilter("ignore", RuntimeWarning)
@@ -89,6 +91,19 @@ class _LifetimesModel(FittedModel):
         names = list(self._param_names)
         self._store_fit(est, lambda p: float(log_likelihood(dict(zip(names, p)), data).sum()))
         self._warn_if_weak()
+
+    def _lifetimes_start(self, data: pd.DataFrame) -> np.ndarray:
+        """``initial_params`` (the papers' parameters, in the summary's time unit) as lifetimes' optimizer
+        starts from them: times rescaled so that the largest T is 1, and logs for the fitters that search
+        over log-parameters."""
+        start = np.asarray(self.initial_params, dtype="float64").ravel()
+        names = list(self._param_names)
+        if start.shape != (len(names),) or not (np.isfinite(start) & (start > 0)).all():
+            raise ValueError(f"initial_params must be {len(names)} positive numbers ({', '.join(names)}), "
+                             f"got {self.initial_params!r}")
+        if self._time_params:
+            start[list(self._time_params)] /= float(data["T"].max())
+        return np.log(start) if self._start_in_logs else start
 
     def _warn_if_weak(self) -> None:
         """A FitWarning, in words, when a parameter is huge and its standard error many times larger."""
@@ -189,7 +204,8 @@ class BetaGeoModel(_PurchaseModel):
     tol : float, default 1e-7
         Tolerance of the optimizer.
     initial_params : array-like, optional
-        Starting values of (r, alpha, a, b).
+        Starting values of (r, alpha, a, b), in the summary's time unit (as ``params_``). lifetimes
+        fits on times divided by the largest T and over log-parameters: the kit converts them.
 
     Attributes
     ----------
@@ -221,6 +237,7 @@ class BetaGeoModel(_PurchaseModel):
     """
 
     _param_names = _lifetimes_names = ("r", "alpha", "a", "b")
+    _time_params = (1,)
     _lifetimes_class = "BetaGeoFitter"
     _label = "BG/NBD"
     _weak_fit_fixes = ("This happens when the calibration period is short compared with how long customers stay, "
@@ -233,9 +250,16 @@ class ParetoNBDModel(_PurchaseModel):
     """The Pareto/NBD model (Schmittlein, Morrison & Colombo 1987), fitted with ``ParetoNBDFitter``.
 
     Same settings and attributes as :class:`BetaGeoModel`; ``params_`` holds ``r``, ``alpha``
-    (gamma purchase rates), ``s``, ``beta`` (gamma dropout rates). lifetimes draws the starting
-    values from numpy's global random state; the kit starts at 1 for every parameter (the
-    centre of those draws) unless ``initial_params`` is given, so a fit is the same every time.
+    (gamma purchase rates), ``s``, ``beta`` (gamma dropout rates). lifetimes fits on times divided
+    by the largest T and draws its starting values from numpy's global random state; the kit
+    starts at 1 for every parameter in those rescaled terms (the centre of lifetimes' draws, i.e.
+    alpha = beta = max(T) in the summary's unit), so a fit is the same every time.
+    ``initial_params``, if given, are (r, alpha, s, beta) in the summary's time unit, as
+    ``params_`` (the kit rescales alpha and beta for lifetimes).
+
+    P(alive) and expected purchases use lifetimes' closed forms; where they overflow (a very
+    frequent buyer, e.g. 170 repeat purchases) the row is recomputed in log space, so every
+    customer gets a finite value (P(alive) is exactly 1 when recency equals T).
 
     Examples
     --------
@@ -251,7 +275,76 @@ class ParetoNBDModel(_PurchaseModel):
                        "so few have visibly stopped buying: use a longer calibration period, or the BG/NBD "
                        "(BetaGeoModel), or add a small penalizer (penalizer=0.001 to 0.1).")
     _default_start = (1.0, 1.0, 1.0, 1.0)
+    _start_in_logs = False  # lifetimes' Pareto/NBD searches over the parameters themselves (Nelder-Mead)
+    _time_params = (1, 3)
     _log_likelihood = staticmethod(pareto_nbd_log_likelihood)
+
+    # lifetimes' closed forms overflow (NaN) for very frequent buyers: those rows are recomputed in log space
+    def _alive(self, frequency: Any, recency: Any, T: Any) -> np.ndarray:
+        out = np.array(super()._alive(frequency, recency, T), dtype="float64")
+        bad = ~np.isfinite(out) | (out < 0) | (out > 1)
+        if bad.any():
+            x, tx, age = (np.broadcast_to(np.asarray(v, dtype="float64"), out.shape) for v in (frequency, recency, T))
+            params = param_values(self._check_fitted(), self._param_names)
+            out[bad] = _pareto_alive_stable(params, x[bad], tx[bad], age[bad])
+        return out
+
+    def _purchases(self, t: Any, frequency: Any, recency: Any, T: Any) -> np.ndarray:
+        out = np.array(super()._purchases(t, frequency, recency, T), dtype="float64")
+        bad = ~np.isfinite(out) | (out < 0)
+        if bad.any():
+            t, x, tx, age = (np.broadcast_to(np.asarray(v, dtype="float64"), out.shape)[bad]
+                             for v in (t, frequency, recency, T))
+            r, alpha, s, beta = params = param_values(self._check_fitted(), self._param_names)
+            alive = _pareto_alive_stable(params, x, tx, age)
+            # Fader & Hardie's note, eq. 41: E[Y(t) | alive] times P(alive)
+            ratio = np.log((beta + age) / (beta + age + t))
+            tail = -np.expm1((s - 1) * ratio) / (s - 1) if abs(s - 1) > 1e-12 else -ratio
+            out[bad] = (r + x) * (beta + age) / (alpha + age) * tail * alive
+        return out
+
+
+def _log_hyp2f1_next(a: float, b: float, z: float) -> float:
+    """log of the Gauss hypergeometric 2F1(a, b; a + 1; z) for a > 0 and 0 <= z < 1, without overflow.
+
+    2F1(a, b; a + 1; z) = integral over u in [0, 1] of (1 - z u^(1/a))^(-b) du (t = u^(1/a) in Euler's
+    integral); the integrand is divided by its largest value, (1 - z)^(-b) at u = 1, so it stays in
+    (0, 1] however large a and b are (scipy's hyp2f1 overflows for a frequent buyer's a = r + s + x).
+
+    >>> from scipy.special import hyp2f1
+    >>> round(_log_hyp2f1_next(2.5, 1.6, 0.3), 10) == round(float(np.log(hyp2f1(2.5, 1.6, 3.5, 0.3))), 10)
+    True
+    """
+    from scipy.integrate import quad
+
+    top = -b * np.log1p(-z)
+    with np.errstate(all="ignore"):
+        value, _ = quad(lambda u: np.exp(-b * (np.log1p(-z * u ** (1.0 / a)) - np.log1p(-z))), 0.0, 1.0,
+                        epsabs=0.0, epsrel=1e-12, limit=200)
+    return float(top + np.log(value))
+
+
+def _pareto_alive_stable(params: Any, x: np.ndarray, tx: np.ndarray, T: np.ndarray) -> np.ndarray:
+    """Pareto/NBD P(alive) (Fader & Hardie's 2005 note, eq. 19-20 and 37) in log space, row by row.
+
+    For the rows where lifetimes' formula overflows (a very frequent buyer); exactly 1 when recency == T.
+    """
+    r, alpha, s, beta = params
+    big, small = max(alpha, beta), min(alpha, beta)
+    out = np.ones(len(x))
+    for i, (xi, ti, Ti) in enumerate(zip(x, tx, T)):
+        if ti >= Ti:  # A_0 = 0: nothing says the customer died after the last purchase, observed just now
+            continue
+        rsx = r + s + xi
+        b = s + 1 if alpha >= beta else r + xi
+        log_1 = _log_hyp2f1_next(rsx, b, (big - small) / (big + ti)) - rsx * np.log(big + ti)
+        log_2 = _log_hyp2f1_next(rsx, b, (big - small) / (big + Ti)) - rsx * np.log(big + Ti)
+        if log_2 >= log_1:
+            continue
+        log_a0 = log_1 + np.log(-np.expm1(log_2 - log_1))
+        z = np.log(s) - np.log(rsx) + (r + xi) * np.log(alpha + Ti) + s * np.log(beta + Ti) + log_a0
+        out[i] = np.exp(-np.logaddexp(0.0, z))  # 1 / (1 + e^z)
+    return out
 
 
 class GammaGammaModel(_LifetimesModel):
@@ -259,7 +352,8 @@ class GammaGammaModel(_LifetimesModel):
 
     Fit it on repeat buyers only (frequency 0 is an error: pass
     ``summary[summary["frequency"] > 0]``); check the independence of spend and frequency first
-    with :func:`spend_frequency_correlation`. Same settings as :class:`BetaGeoModel`.
+    with :func:`spend_frequency_correlation`. Same settings as :class:`BetaGeoModel`
+    (``initial_params``: p, q, gamma).
 
     ``params_`` holds ``p``, ``q`` and ``gamma``, the papers' names (lifetimes calls the scale
     ``gamma`` "v"; ``lifetimes_.params_`` keeps lifetimes' names).
