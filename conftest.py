@@ -33,3 +33,8 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
     total = sum(_times.values())
     tr.write_line(f"{'total':<{width}}  {total:6.1f} s  ({len(_times)} notebooks; "
                   f"budget {NOTEBOOK_BUDGET_S:.0f} s each)")
+
+
+# The report templates (relmkt_lib/templates/*.ipynb) need parameters that `relmkt report` / `relmkt churn`
+# inject: they are tested by running the commands (tests/test_report_commands.py), not collected by nbval.
+collect_ignore_glob = ["relmkt_lib/templates/*.ipynb"]

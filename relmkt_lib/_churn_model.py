@@ -202,11 +202,13 @@ def _plan_columns(df: pd.DataFrame, target: str, customer_col: str | None,
             continue
         text = _is_text(col)
         unique = col.notna().all() and col.is_unique
-        if name == customer_col or (customer_col is None and unique and (text or pd.api.types.is_integer_dtype(col))
-                                    and _is_id_name(name)):
+        # ids written 1.0, 2.0, ... (a column that once had a blank) count as whole numbers too
+        numeric = pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col)
+        if name == customer_col or (customer_col is None and unique and (text or numeric) and _is_id_name(name)
+                                    and (text or _row_numbers(col) or pd.api.types.is_integer_dtype(col))):
             rows.append((name, "id", 0, "identifier: never a feature"))
             continue
-        if unique and (pd.api.types.is_integer_dtype(col) or text) and _row_numbers(col):
+        if unique and (numeric or text) and _row_numbers(col):
             # "No client" 1..5000 not declared: as a number it would be a strong, meaningless "driver"
             numbers = pd.to_numeric(col).astype("int64")
             warn_data(_stray_id_message(name, f"holds a different whole number on every row, close to a sequence "

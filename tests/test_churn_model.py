@@ -455,3 +455,21 @@ def test_a_numbered_column_not_declared_is_left_out_with_a_warning():
     assert m.report_.loc["code", "role"] == "id"
     spread = df.drop(columns="Ref").assign(points=np.arange(600) * 3 + 1000)  # distinct, but 3 apart: a measure
     assert "points" in fit_churn_model(spread, "churned", customer_col="email", cv=3, rng=0).features_
+
+
+def test_an_id_written_as_floats_is_never_a_feature():
+    """Ids exported as 1.0, 2.0, ... (a column that once had a blank) are ids, named or not."""
+    import warnings
+
+    rng = np.random.default_rng(3)
+    n = 400
+    df = pd.DataFrame({"No client": np.arange(1, n + 1, dtype="float64"), "x": rng.normal(size=n)})
+    df["churned"] = np.where(rng.random(n) < 1 / (1 + np.exp(-df["x"])), "Yes", "No")
+    named = fit_churn_model(df, "churned", customer_col=None, cv=2, rng=1)
+    assert "No client" not in named.features_
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        unnamed = fit_churn_model(df.rename(columns={"No client": "ref"}), "churned", customer_col=None,
+                                        cv=2, rng=1)
+    assert "ref" not in unnamed.features_
+    assert any("different whole number on every row" in str(w.message) for w in caught)
