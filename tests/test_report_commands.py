@@ -122,7 +122,10 @@ def test_report_on_boreal_writes_an_executed_notebook_a_page_and_one_row_per_cus
     bought = boreal_log.loc[boreal_log["date"] <= OBSERVATION_END, "customer_id"].astype(str)
     assert customers.index.is_unique and set(customers.index) == set(bought)
     assert [c for c in REPORT_COLUMNS if c not in customers.columns] == []
-    assert customers[REPORT_COLUMNS].drop(columns="segment").notna().all().all()
+    # every score filled, except the value if still a customer (and at stake) of the probably gone (P(alive) < 1 %)
+    if_alive = ["clv_12m_if_alive", "clv_12m_at_stake"]
+    assert customers[REPORT_COLUMNS].drop(columns=["segment", *if_alive]).notna().all().all()
+    assert customers[if_alive].isna().any(axis=1).equals(customers["p_alive"] < 0.01)
     assert customers["p_alive"].between(0, 1).all()
     assert (customers["expected_purchases"] >= 0).all()
     tol = 1e-5 * customers["clv_12m"].abs() + 1e-9  # customers.csv keeps 6 significant digits
@@ -130,7 +133,9 @@ def test_report_on_boreal_writes_an_executed_notebook_a_page_and_one_row_per_cus
     assert (customers["clv_12m"] <= customers["clv_12m_param_upper"] + tol).all()
     assert customers["clv_12m_param_upper"].gt(customers["clv_12m_param_lower"]).mean() > 0.9  # not points
     # the value if still a customer has P(alive) taken out; the value at stake is what is lost if they left
-    if_alive, p_alive = customers["clv_12m_if_alive"], customers["p_alive"]
+    kept = customers["p_alive"] >= 0.01
+    if_alive, p_alive = customers.loc[kept, "clv_12m_if_alive"], customers.loc[kept, "p_alive"]
+    customers = customers[kept]
     rounding = 1e-5 * if_alive + 1e-9  # 6 significant digits of each column
     assert ((if_alive * p_alive - customers["clv_12m"]).abs() <= 2 * rounding).all()
     assert ((if_alive * (1 - p_alive) - customers["clv_12m_at_stake"]).abs() <= 2 * rounding).all()
