@@ -140,6 +140,10 @@ def test_report_on_boreal_writes_an_executed_notebook_a_page_and_one_row_per_cus
     assert ((if_alive * p_alive - customers["clv_12m"]).abs() <= 2 * rounding).all()
     assert ((if_alive * (1 - p_alive) - customers["clv_12m_at_stake"]).abs() <= 2 * rounding).all()
     assert (customers["weeks_first_to_last_purchase"] <= customers["weeks_since_first_purchase"] + 1e-9).all()
+    groups = customers["risk_group"]
+    assert set(groups) <= {"slipping (retention)", "probably lost (win-back)", "valuable, likely active", "other"}
+    assert customers.loc[groups == "slipping (retention)", "p_alive"].between(0.2, 0.8).all()
+    assert (customers.loc[groups == "probably lost (win-back)", "p_alive"] < 0.2).all()
     assert "recency" not in customers.columns and "T" not in customers.columns  # one name, one meaning
     html = (out / "report.html").read_text(encoding="utf-8")
     assert "parameter interval" in html and "value at stake" in html
