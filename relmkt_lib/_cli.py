@@ -36,6 +36,9 @@ PYTHON_ONLY = {
                     "validate_transactions(..., drop_returns=True)",
     "normalize_ids": "the command does not change ids: correct them in the file, or use Python: "
                      "validate_transactions(..., normalize_ids=True)",
+    "use decimal points, not commas": "the file's numbers are read as written (a decimal comma like 12,50 is "
+                                      "detected, or pass --decimal ,): correct or remove the values named above "
+                                      "in the file (write 0 for a free item, or delete the row)",
 }
 #: "row 11" in a message about the file read with a plain row index: row N is line N + 2 (after the header).
 _ROW = re.compile(r"\b(rows?) (\d+)\b(?! \(line)")

@@ -185,6 +185,7 @@ def test_one_bad_amount_is_named_not_the_whole_decimal_comma_column(tmp_path, no
         code, _, err = run_cli(["report", path, *extra], capsys)
         assert code == 1 and not no_kernel, err
         assert "column 'amount': 2 row(s) are not numbers; the first is row 7 (line 9) (value 'gratuit')" in err
+        assert "On the command line, the file's numbers are read as written (a decimal comma" in err
 
 
 @pytest.mark.parametrize("text, argv, expected", [
